@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs the build tools Gazette needs, skipping any already present at the right version.
+# Everything comes from the crates.io, npm and Debian registries; nothing is downloaded elsewhere.
+set -euo pipefail
+
+CARGO_LEPTOS_VERSION=0.3.11
+WASM_OPT_NPM_VERSION=132.0.0
+root_dir=$(cd "$(dirname "$0")/.." && pwd)
+tools_dir="$root_dir/.tools"
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || { echo "error: '$1' is required: $2" >&2; exit 1; }
+}
+
+need cargo "install Rust with rustup (https://rustup.rs)"
+need rustup "install Rust with rustup (https://rustup.rs)"
+need npm "install Node.js 20 and npm (apt-get install nodejs npm)"
+need curl "apt-get install curl"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "==> adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# cargo-leptos: its published lock needs a newer rustc for one crate, so build from the
+# crate source with that crate pinned one patch back. no_downloads keeps it from fetching
+# wasm-bindgen / wasm-opt binaries from GitHub.
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  echo "==> installing cargo-leptos $CARGO_LEPTOS_VERSION (several minutes)"
+  work=$(mktemp -d)
+  curl -sSfL "https://static.crates.io/crates/cargo-leptos/cargo-leptos-$CARGO_LEPTOS_VERSION.crate" \
+    | tar -xz -C "$work"
+  (
+    cd "$work/cargo-leptos-$CARGO_LEPTOS_VERSION"
+    cargo update -p cargo-util-schemas --precise 0.14.1
+    cargo install --path . --locked --features no_downloads --debug
+  )
+  rm -rf "$work"
+fi
+
+# wasm-bindgen CLI must equal the wasm-bindgen version in Cargo.lock.
+wb_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' "$root_dir/Cargo.lock")
+if [ -n "$wb_version" ] && ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
+  echo "==> installing wasm-bindgen-cli $wb_version"
+  cargo install wasm-bindgen-cli --version "$wb_version" --force
+fi
+
+# wasm-opt from npm's binaryen (Debian's binaryen 108 produces a .wasm that fails to hydrate).
+if [ ! -x "$tools_dir/node_modules/.bin/wasm-opt" ]; then
+  echo "==> installing wasm-opt (npm binaryen@$WASM_OPT_NPM_VERSION)"
+  mkdir -p "$tools_dir"
+  (cd "$tools_dir" && npm install --no-audit --no-fund --silent "binaryen@$WASM_OPT_NPM_VERSION")
+fi

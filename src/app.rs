@@ -1,0 +1,59 @@
+//! The HTML shell and the route table.
+
+use crate::pages::admin::edit::EditArticlePage;
+use crate::pages::admin::list::AdminHome;
+use crate::pages::admin::login::{LoginPage, SetupPage};
+use crate::pages::article::ArticlePage;
+use crate::pages::home::HomePage;
+use crate::pages::not_found::NotFound;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <noscript><style>".js-only{display:none}"</style></noscript>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="gazette" href="/pkg/gazette.css"/>
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="masthead">
+            <a class="brand" href="/">"Gazette"</a>
+        </header>
+        <Router>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/articles/:slug") view=ArticlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/articles/new") view=EditArticlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/articles/:id") view=EditArticlePage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+        <footer class="site-footer">
+            <p>"Gazette — independent news, clearly labelled."</p>
+        </footer>
+    }
+}

@@ -1,0 +1,97 @@
+//! The article as readers see it: headline, dek, byline, body, Key Takeaways, Editor's
+//! Analysis & Impact, the FAQ island and the AI disclosure note.
+
+use super::faq_accordion::FaqAccordion;
+use crate::model::{AiDisclosure, Article};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+/// A date as readers read it, e.g. "28 November 2026".
+pub fn reader_date(at: DateTime<Utc>) -> String {
+    at.format("%-d %B %Y").to_string()
+}
+
+#[component]
+pub fn ArticleView(article: Article) -> impl IntoView {
+    let Article {
+        title,
+        dek,
+        body,
+        takeaways,
+        analysis,
+        faq,
+        disclosure,
+        authors,
+        published_at,
+        tags,
+        ..
+    } = article;
+    let byline = (!authors.is_empty()).then(|| {
+        let names = authors
+            .iter()
+            .map(|a| a.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        view! { <span class="byline">"By " {names}</span> }
+    });
+    let dateline = published_at.map(|at| {
+        view! { <time datetime=at.to_rfc3339()>{reader_date(at)}</time> }
+    });
+    view! {
+        <article class="article">
+            <header class="article-header">
+                <h1>{title}</h1>
+                {(!dek.is_empty()).then(|| view! { <p class="dek">{dek}</p> })}
+                <p class="meta">{byline} {dateline}</p>
+            </header>
+            <div class="article-body" inner_html=body.html></div>
+            {(!takeaways.is_empty()).then(|| view! { <Takeaways items=takeaways/> })}
+            {(!analysis.html.is_empty()).then(|| {
+                view! {
+                    <section class="analysis" aria-labelledby="analysis-heading">
+                        <h2 id="analysis-heading">"Editor’s Analysis & Impact"</h2>
+                        <div inner_html=analysis.html></div>
+                    </section>
+                }
+            })}
+            {(!faq.is_empty()).then(|| view! { <FaqAccordion items=faq/> })}
+            {disclosure.map(|d| view! { <Disclosure disclosure=d/> })}
+            {(!tags.is_empty()).then(|| {
+                view! {
+                    <ul class="tags" aria-label="Tags">
+                        {tags.into_iter().map(|t| view! { <li>{t.name}</li> }).collect_view()}
+                    </ul>
+                }
+            })}
+        </article>
+    }
+}
+
+#[component]
+fn Takeaways(items: Vec<String>) -> impl IntoView {
+    view! {
+        <section class="takeaways" aria-labelledby="takeaways-heading">
+            <h2 id="takeaways-heading">"Key Takeaways"</h2>
+            <ul>{items.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
+        </section>
+    }
+}
+
+#[component]
+fn Disclosure(disclosure: AiDisclosure) -> impl IntoView {
+    let AiDisclosure {
+        level,
+        statement,
+        tool,
+        reviewer,
+    } = disclosure;
+    view! {
+        <aside class="disclosure" aria-labelledby="disclosure-heading">
+            <h2 id="disclosure-heading">"AI Disclosure"</h2>
+            <p class="disclosure-level">{level.label()}</p>
+            <p>{statement}</p>
+            {tool.map(|t| view! { <p class="disclosure-detail">"Tool: " {t}</p> })}
+            {reviewer.map(|r| view! { <p class="disclosure-detail">"Reviewed by " {r}</p> })}
+        </aside>
+    }
+}

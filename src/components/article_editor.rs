@@ -1,0 +1,246 @@
+//! The article editor island: every structured field (headline, dek, body Markdown,
+//! takeaways, analysis, FAQ items with add / remove / reorder, AI disclosure, tags),
+//! saving drafts and publishing through the admin server functions.
+
+use crate::api::admin::{publish_article, save_article};
+use crate::model::{AiDisclosure, AiLevel, ArticleDraft, ArticleStatus, FaqDraft};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Clone, Copy)]
+struct FaqRow {
+    key: usize,
+    question: RwSignal<String>,
+    answer: RwSignal<String>,
+}
+
+impl FaqRow {
+    fn new(key: usize, question: String, answer: String) -> Self {
+        FaqRow {
+            key,
+            question: RwSignal::new(question),
+            answer: RwSignal::new(answer),
+        }
+    }
+}
+
+#[island]
+pub fn ArticleEditor(
+    id: Option<i64>,
+    version: Option<i64>,
+    status: ArticleStatus,
+    slug: Option<String>,
+    draft: ArticleDraft,
+    can_publish: bool,
+) -> impl IntoView {
+    let id = RwSignal::new(id);
+    let version = RwSignal::new(version);
+    let status = RwSignal::new(status);
+    let slug = RwSignal::new(slug);
+    let title = RwSignal::new(draft.title);
+    let dek = RwSignal::new(draft.dek);
+    let body = RwSignal::new(draft.body);
+    let takeaways = RwSignal::new(draft.takeaways.join("\n"));
+    let analysis = RwSignal::new(draft.analysis);
+    let disclosure = draft.disclosure.unwrap_or_default();
+    let level = RwSignal::new(disclosure.level);
+    let statement = RwSignal::new(disclosure.statement);
+    let tool = RwSignal::new(disclosure.tool.unwrap_or_default());
+    let reviewer = RwSignal::new(disclosure.reviewer.unwrap_or_default());
+    let tags = RwSignal::new(draft.tags.join(", "));
+    let next_key = StoredValue::new(draft.faq.len());
+    let faq = RwSignal::new(
+        draft
+            .faq
+            .into_iter()
+            .enumerate()
+            .map(|(k, f)| FaqRow::new(k, f.question, f.answer))
+            .collect::<Vec<_>>(),
+    );
+    let message = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    let collect = move || ArticleDraft {
+        title: title.get_untracked(),
+        dek: dek.get_untracked(),
+        body: body.get_untracked(),
+        takeaways: takeaways
+            .get_untracked()
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect(),
+        analysis: analysis.get_untracked(),
+        faq: faq
+            .get_untracked()
+            .iter()
+            .map(|r| FaqDraft {
+                question: r.question.get_untracked(),
+                answer: r.answer.get_untracked(),
+            })
+            .collect(),
+        disclosure: Some(AiDisclosure {
+            level: level.get_untracked(),
+            statement: statement.get_untracked(),
+            tool: Some(tool.get_untracked()),
+            reviewer: Some(reviewer.get_untracked()),
+        }),
+        tags: tags
+            .get_untracked()
+            .split(',')
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect(),
+    };
+
+    let submit = move |publish: bool| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        message.set(if publish { "Publishing…" } else { "Saving…" }.into());
+        let draft = collect();
+        spawn_local(async move {
+            let result = async {
+                let saved = save_article(id.get_untracked(), version.get_untracked(), draft).await?;
+                if publish {
+                    publish_article(saved.id, saved.version).await
+                } else {
+                    Ok(saved)
+                }
+            }
+            .await;
+            match result {
+                Ok(saved) => {
+                    let first_save = id.get_untracked().is_none();
+                    id.set(Some(saved.id));
+                    version.set(Some(saved.version));
+                    status.set(saved.status);
+                    slug.set(Some(saved.slug));
+                    message.set(
+                        if publish { "Published." } else { "Draft saved." }.to_string(),
+                    );
+                    if first_save {
+                        if let Ok(history) = window().history() {
+                            let _ = history.replace_state_with_url(
+                                &wasm_bindgen::JsValue::NULL,
+                                "",
+                                Some(&format!("/admin/articles/{}", saved.id)),
+                            );
+                        }
+                    }
+                }
+                Err(e) => message.set(e.to_string()),
+            }
+            busy.set(false);
+        });
+    };
+
+    let add_faq = move |_| {
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        faq.update(|rows| rows.push(FaqRow::new(key, String::new(), String::new())));
+    };
+    let move_faq = move |key: usize, delta: isize| {
+        faq.update(|rows| {
+            if let Some(i) = rows.iter().position(|r| r.key == key) {
+                let j = i as isize + delta;
+                if j >= 0 && (j as usize) < rows.len() {
+                    rows.swap(i, j as usize);
+                }
+            }
+        })
+    };
+    let remove_faq = move |key: usize| faq.update(|rows| rows.retain(|r| r.key != key));
+
+    view! {
+        <form
+            class="editor"
+            data-hydrated=move || if hydrated.get() { "true" } else { "false" }
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit(false);
+            }
+        >
+            <p class="editor-status">
+                "Status: " <strong data-test-status>{move || status.get().label()}</strong>
+                {move || slug.get().filter(|_| status.get() == ArticleStatus::Published).map(|s| {
+                    view! { " · " <a href=format!("/articles/{s}")>"View article"</a> }
+                })}
+            </p>
+            <label for="ed-title">"Headline"</label>
+            <input id="ed-title" name="title" required maxlength="200" bind:value=title/>
+            <label for="ed-dek">"Dek (standfirst)"</label>
+            <textarea id="ed-dek" name="dek" rows="2" maxlength="500" bind:value=dek></textarea>
+            <label for="ed-body">"Body (Markdown)"</label>
+            <textarea id="ed-body" name="body" rows="14" bind:value=body></textarea>
+            <label for="ed-takeaways">"Key Takeaways (one per line)"</label>
+            <textarea id="ed-takeaways" name="takeaways" rows="4" bind:value=takeaways></textarea>
+            <label for="ed-analysis">"Editor’s Analysis & Impact (Markdown)"</label>
+            <textarea id="ed-analysis" name="analysis" rows="6" bind:value=analysis></textarea>
+
+            <fieldset class="faq-editor">
+                <legend>"Frequently Asked Questions"</legend>
+                <For each=move || faq.get() key=|r| r.key let:row>
+                    <div class="faq-edit-item" data-test-faq-edit>
+                        <label for=format!("ed-q-{}", row.key)>"Question"</label>
+                        <input id=format!("ed-q-{}", row.key) bind:value=row.question/>
+                        <label for=format!("ed-a-{}", row.key)>"Answer (Markdown)"</label>
+                        <textarea id=format!("ed-a-{}", row.key) rows="3" bind:value=row.answer></textarea>
+                        <div class="row-tools">
+                            <button type="button" on:click=move |_| move_faq(row.key, -1)>"Move up"</button>
+                            <button type="button" on:click=move |_| move_faq(row.key, 1)>"Move down"</button>
+                            <button type="button" on:click=move |_| remove_faq(row.key)>"Remove"</button>
+                        </div>
+                    </div>
+                </For>
+                <button type="button" on:click=add_faq>"Add question"</button>
+            </fieldset>
+
+            <fieldset>
+                <legend>"AI disclosure"</legend>
+                <label for="ed-level">"AI involvement"</label>
+                <select
+                    id="ed-level"
+                    on:change=move |ev| {
+                        if let Some(l) = AiLevel::parse(&event_target_value(&ev)) {
+                            level.set(l);
+                        }
+                    }
+                >
+                    {AiLevel::ALL
+                        .into_iter()
+                        .map(|l| {
+                            view! {
+                                <option value=l.as_str() selected=move || level.get() == l>
+                                    {l.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <label for="ed-statement">"Statement shown to readers"</label>
+                <textarea id="ed-statement" rows="2" bind:value=statement></textarea>
+                <label for="ed-tool">"Tool (optional)"</label>
+                <input id="ed-tool" bind:value=tool/>
+                <label for="ed-reviewer">"Reviewing editor (optional)"</label>
+                <input id="ed-reviewer" bind:value=reviewer/>
+            </fieldset>
+
+            <label for="ed-tags">"Tags (comma-separated)"</label>
+            <input id="ed-tags" name="tags" bind:value=tags/>
+
+            <div class="editor-actions">
+                <button type="submit" disabled=move || busy.get()>"Save draft"</button>
+                {can_publish.then(|| view! {
+                    <button type="button" class="primary" disabled=move || busy.get() on:click=move |_| submit(true)>
+                        "Publish"
+                    </button>
+                })}
+            </div>
+            <p class="editor-message" role="status" aria-live="polite">{move || message.get()}</p>
+        </form>
+    }
+}

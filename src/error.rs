@@ -1,0 +1,87 @@
+//! The one error type shown to clients: a kind, a safe message, and an HTTP status.
+//!
+//! Database and I/O errors become an opaque `Internal` that is logged on the server and
+//! never shown, so no SQL, path or panic text reaches a response.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Not found.")]
+    NotFound,
+    #[error("You need to log in.")]
+    Unauthorized,
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    #[error("{0}")]
+    Validation(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("The site is temporarily unavailable. Please try again shortly.")]
+    Unavailable,
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    #[error("The request could not be understood.")]
+    BadRequest,
+}
+
+impl AppError {
+    /// The HTTP status a response carrying this error should have.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Validation(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::Unavailable => 503,
+            AppError::Internal => 500,
+            AppError::BadRequest => 400,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+
+    impl From<sqlx::Error> for AppError {
+        fn from(e: sqlx::Error) -> Self {
+            match &e {
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                    tracing::error!(error = %e, "database unavailable");
+                    AppError::Unavailable
+                }
+                sqlx::Error::Database(db) if db.is_unique_violation() => {
+                    AppError::Conflict("That already exists.".into())
+                }
+                _ => {
+                    tracing::error!(error = %e, "database error");
+                    AppError::Internal
+                }
+            }
+        }
+    }
+
+    impl From<sqlx::migrate::MigrateError> for AppError {
+        fn from(e: sqlx::migrate::MigrateError) -> Self {
+            tracing::error!(error = %e, "migration error");
+            AppError::Internal
+        }
+    }
+}

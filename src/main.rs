@@ -1,0 +1,86 @@
+//! The `gazette` binary: parses the command line and hands off to the server.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "gazette", version, about = "Self-hosted news publishing")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site (the default when no command is given).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Import articles in the plain-text format.
+    Import {
+        /// Files to import; all are checked before any is written.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Publish the imported articles (otherwise they are drafts).
+        #[arg(long)]
+        publish: bool,
+        /// Replace an existing article with the same headline instead of refusing.
+        #[arg(long)]
+        update: bool,
+    },
+    /// Write a consistent copy of the SQLite database to PATH.
+    Backup { path: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    use gazette::server::{commands, startup};
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => startup::serve().await,
+        Command::Migrate => commands::migrate().await,
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    password_stdin,
+                },
+        } => commands::user_add(&email, &name, &role, password_stdin).await,
+        Command::Import {
+            files,
+            publish,
+            update,
+        } => commands::import(&files, publish, update).await,
+        Command::Backup { path } => commands::backup(&path).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,412 @@
+//! Shared content and user types, compiled for the server and the browser alike.
+//!
+//! These are plain serde structs with no server imports: the store returns them, the
+//! server functions take and return them, and islands receive them as props.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Longest headline accepted, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// Longest dek (standfirst) accepted, in characters.
+pub const MAX_DEK_CHARS: usize = 500;
+/// Largest Markdown field accepted (body, analysis or one FAQ answer), in bytes.
+pub const MAX_MARKDOWN_BYTES: usize = 1024 * 1024;
+/// Most FAQ items one article may carry.
+pub const MAX_FAQ_ITEMS: usize = 50;
+/// Most takeaways one article may carry.
+pub const MAX_TAKEAWAYS: usize = 20;
+
+/// Markdown as written plus the sanitised HTML rendered from it when it was saved.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rich {
+    pub markdown: String,
+    pub html: String,
+}
+
+/// One question and answer; `anchor` is the stable fragment id (`faq-…`) used for deep links.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaqItem {
+    pub anchor: String,
+    pub question: String,
+    pub answer: Rich,
+}
+
+/// How much of an article a machine wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AiLevel {
+    #[default]
+    None,
+    Assisted,
+    GeneratedReviewed,
+}
+
+impl AiLevel {
+    pub const ALL: [AiLevel; 3] = [AiLevel::None, AiLevel::Assisted, AiLevel::GeneratedReviewed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AiLevel::None => "none",
+            AiLevel::Assisted => "assisted",
+            AiLevel::GeneratedReviewed => "generated_reviewed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AiLevel::None => "No AI involvement",
+            AiLevel::Assisted => "AI-assisted",
+            AiLevel::GeneratedReviewed => "AI-generated, reviewed by an editor",
+        }
+    }
+}
+
+/// The reader-facing note on how AI was used in producing an article.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AiDisclosure {
+    pub level: AiLevel,
+    pub statement: String,
+    pub tool: Option<String>,
+    pub reviewer: Option<String>,
+}
+
+/// Where an article is in its life.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleStatus {
+    #[default]
+    Draft,
+    InReview,
+    Scheduled,
+    Published,
+    Archived,
+}
+
+impl ArticleStatus {
+    pub const ALL: [ArticleStatus; 5] = [
+        ArticleStatus::Draft,
+        ArticleStatus::InReview,
+        ArticleStatus::Scheduled,
+        ArticleStatus::Published,
+        ArticleStatus::Archived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArticleStatus::Draft => "draft",
+            ArticleStatus::InReview => "in_review",
+            ArticleStatus::Scheduled => "scheduled",
+            ArticleStatus::Published => "published",
+            ArticleStatus::Archived => "archived",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ArticleStatus::Draft => "Draft",
+            ArticleStatus::InReview => "In review",
+            ArticleStatus::Scheduled => "Scheduled",
+            ArticleStatus::Published => "Published",
+            ArticleStatus::Archived => "Archived",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    pub slug: String,
+    pub name: String,
+}
+
+/// A complete article as stored and as rendered to readers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub body: Rich,
+    pub takeaways: Vec<String>,
+    pub analysis: Rich,
+    pub faq: Vec<FaqItem>,
+    pub disclosure: Option<AiDisclosure>,
+    pub tags: Vec<Tag>,
+    pub authors: Vec<Author>,
+    pub status: ArticleStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+/// The row shown in article lists (home page, admin list).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleSummary {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub status: ArticleStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+/// One FAQ entry as an editor writes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaqDraft {
+    pub question: String,
+    pub answer: String,
+}
+
+/// Everything an editor (or the importer) supplies for an article; Markdown is rendered
+/// and sanitised from this on the server at save time.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleDraft {
+    pub title: String,
+    pub dek: String,
+    pub body: String,
+    pub takeaways: Vec<String>,
+    pub analysis: String,
+    pub faq: Vec<FaqDraft>,
+    pub disclosure: Option<AiDisclosure>,
+    pub tags: Vec<String>,
+}
+
+impl ArticleDraft {
+    /// The editable form of a stored article.
+    pub fn from_article(a: &Article) -> Self {
+        ArticleDraft {
+            title: a.title.clone(),
+            dek: a.dek.clone(),
+            body: a.body.markdown.clone(),
+            takeaways: a.takeaways.clone(),
+            analysis: a.analysis.markdown.clone(),
+            faq: a
+                .faq
+                .iter()
+                .map(|f| FaqDraft {
+                    question: f.question.clone(),
+                    answer: f.answer.markdown.clone(),
+                })
+                .collect(),
+            disclosure: a.disclosure.clone(),
+            tags: a.tags.iter().map(|t| t.name.clone()).collect(),
+        }
+    }
+
+    /// Checks limits a reader or editor would expect; returns the first problem found.
+    pub fn validate(&self) -> Result<(), String> {
+        let title = self.title.trim();
+        if title.is_empty() {
+            return Err("The headline is required.".into());
+        }
+        if title.chars().count() > MAX_TITLE_CHARS {
+            return Err(format!(
+                "The headline is longer than {MAX_TITLE_CHARS} characters."
+            ));
+        }
+        if self.dek.chars().count() > MAX_DEK_CHARS {
+            return Err(format!("The dek is longer than {MAX_DEK_CHARS} characters."));
+        }
+        for (name, text) in [("body", &self.body), ("analysis", &self.analysis)] {
+            if text.len() > MAX_MARKDOWN_BYTES {
+                return Err(format!("The {name} is larger than 1 MiB."));
+            }
+        }
+        if self.takeaways.len() > MAX_TAKEAWAYS {
+            return Err(format!("At most {MAX_TAKEAWAYS} takeaways are allowed."));
+        }
+        if self.faq.len() > MAX_FAQ_ITEMS {
+            return Err(format!("At most {MAX_FAQ_ITEMS} FAQ items are allowed."));
+        }
+        for (i, item) in self.faq.iter().enumerate() {
+            if item.question.trim().is_empty() || item.answer.trim().is_empty() {
+                return Err(format!(
+                    "FAQ item {} needs both a question and an answer.",
+                    i + 1
+                ));
+            }
+            if item.answer.len() > MAX_MARKDOWN_BYTES {
+                return Err(format!("The answer to FAQ item {} is larger than 1 MiB.", i + 1));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A staff member's role; later roles can do less.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Admin,
+    Editor,
+    Author,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Owner, Role::Admin, Role::Editor, Role::Author];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Editor => "editor",
+            Role::Author => "author",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Whether this role carries at least the powers of `needed`.
+    pub fn at_least(self, needed: Role) -> bool {
+        self <= needed
+    }
+}
+
+/// A staff account as the rest of the system sees it (never the password hash).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub slug: String,
+    pub role: Role,
+}
+
+/// What a successful save tells the editor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedArticle {
+    pub id: i64,
+    pub slug: String,
+    pub version: i64,
+    pub status: ArticleStatus,
+}
+
+/// Why a login, logout or set-up form was refused; travels as a short code in the
+/// redirect URL so the page shows a fixed message, never text from the URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FormError {
+    InvalidLogin,
+    ShortPassword,
+    BadEmail,
+    BadName,
+    BadToken,
+    EmailTaken,
+    Unavailable,
+}
+
+impl FormError {
+    pub const ALL: [FormError; 7] = [
+        FormError::InvalidLogin,
+        FormError::ShortPassword,
+        FormError::BadEmail,
+        FormError::BadName,
+        FormError::BadToken,
+        FormError::EmailTaken,
+        FormError::Unavailable,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            FormError::InvalidLogin => "invalid",
+            FormError::ShortPassword => "password",
+            FormError::BadEmail => "email",
+            FormError::BadName => "name",
+            FormError::BadToken => "token",
+            FormError::EmailTaken => "taken",
+            FormError::Unavailable => "unavailable",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            FormError::InvalidLogin => "That email and password don't match an account.",
+            FormError::ShortPassword => "The password must be 12 to 1024 characters long.",
+            FormError::BadEmail => "Enter a valid email address.",
+            FormError::BadName => "Enter a name of 1 to 100 characters.",
+            FormError::BadToken => "This set-up link is not valid or has already been used.",
+            FormError::EmailTaken => "A user with that email already exists.",
+            FormError::Unavailable => "Something went wrong on our side. Please try again.",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> ArticleDraft {
+        ArticleDraft {
+            title: "A headline".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn empty_headline_is_refused() {
+        let d = ArticleDraft {
+            title: "   ".into(),
+            ..draft()
+        };
+        assert_eq!(d.validate().unwrap_err(), "The headline is required.");
+    }
+
+    #[test]
+    fn over_long_headline_is_refused() {
+        let d = ArticleDraft {
+            title: "x".repeat(MAX_TITLE_CHARS + 1),
+            ..draft()
+        };
+        assert!(d.validate().unwrap_err().contains("longer than"));
+    }
+
+    #[test]
+    fn body_over_one_mebibyte_is_refused() {
+        let d = ArticleDraft {
+            body: "a".repeat(MAX_MARKDOWN_BYTES + 1),
+            ..draft()
+        };
+        assert!(d.validate().unwrap_err().contains("1 MiB"));
+    }
+
+    #[test]
+    fn faq_item_without_answer_is_refused() {
+        let d = ArticleDraft {
+            faq: vec![FaqDraft {
+                question: "Why?".into(),
+                answer: " ".into(),
+            }],
+            ..draft()
+        };
+        assert!(d.validate().unwrap_err().contains("FAQ item 1"));
+    }
+
+    #[test]
+    fn roles_are_ordered_by_power() {
+        assert!(Role::Owner.at_least(Role::Editor));
+        assert!(Role::Editor.at_least(Role::Author));
+        assert!(!Role::Author.at_least(Role::Editor));
+    }
+}

@@ -1,0 +1,24 @@
+//! The staff area under `/admin`: login, first-owner set-up, the article list and editor.
+//! Every page here checks the session on the server and sends visitors to the login page.
+
+pub mod edit;
+pub mod list;
+pub mod login;
+
+use crate::model::User;
+use leptos::prelude::*;
+
+/// The staff navigation bar, with a logout button that works without JavaScript.
+#[component]
+pub fn AdminBar(user: User) -> impl IntoView {
+    view! {
+        <nav class="admin-bar" aria-label="Admin">
+            <a href="/admin">"Articles"</a>
+            <a href="/admin/articles/new">"New article"</a>
+            <span class="who">{user.name} " (" {user.role.as_str()} ")"</span>
+            <form method="post" action="/admin/logout">
+                <button type="submit">"Log out"</button>
+            </form>
+        </nav>
+    }
+}

@@ -1,0 +1,227 @@
+//! Passwords (argon2id), session tokens, the login / logout / set-up form handlers, and
+//! the role checks every admin server function starts with.
+
+use super::db::{NewUser, DynStore};
+use super::state::AppState;
+use crate::error::AppError;
+use crate::model::{FormError, Role, User};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{Form, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+pub const SESSION_COOKIE: &str = "gazette_session";
+/// Shortest password accepted for a staff account.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+const MAX_PASSWORD_BYTES: usize = 1024;
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| AppError::Internal)
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// Checks the fields of a new account and hashes its password.
+pub fn new_user(email: &str, name: &str, role: Role, password: &str) -> Result<NewUser, FormError> {
+    let email = email.trim();
+    if !email.contains('@') || email.len() > 254 || email.contains(char::is_whitespace) {
+        return Err(FormError::BadEmail);
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(FormError::BadName);
+    }
+    if password.chars().count() < MIN_PASSWORD_CHARS || password.len() > MAX_PASSWORD_BYTES {
+        return Err(FormError::ShortPassword);
+    }
+    Ok(NewUser {
+        email: email.to_string(),
+        name: name.to_string(),
+        role,
+        password_hash: hash_password(password).map_err(|_| FormError::Unavailable)?,
+    })
+}
+
+/// The form error a store failure is shown as.
+fn form_error(e: &AppError) -> FormError {
+    match e {
+        AppError::Unauthorized => FormError::BadToken,
+        AppError::Conflict(_) => FormError::EmailTaken,
+        _ => FormError::Unavailable,
+    }
+}
+
+/// A fresh random token and the hash under which it is stored.
+pub fn new_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let hash = hash_token(&token);
+    (token, hash)
+}
+
+pub fn hash_token(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+/// The logged-in user for a request's headers, if its session is live.
+pub async fn user_from_headers(store: &DynStore, headers: &HeaderMap) -> Result<Option<User>, AppError> {
+    match session_token(headers) {
+        Some(token) => store.session_user(&hash_token(&token)).await,
+        None => Ok(None),
+    }
+}
+
+/// The logged-in user of the request being rendered or served, if any.
+pub async fn current_user() -> Result<Option<User>, AppError> {
+    let state = leptos::prelude::use_context::<AppState>().ok_or(AppError::Internal)?;
+    let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() else {
+        return Ok(None);
+    };
+    user_from_headers(&state.store, &parts.headers).await
+}
+
+/// The logged-in user if their role is at least `role`; otherwise `Unauthorized`
+/// (no session) or `Forbidden` (a weaker role), with the response status set to match.
+pub async fn require_role(role: Role) -> Result<User, AppError> {
+    let result = match current_user().await {
+        Ok(Some(user)) if user.role.at_least(role) => Ok(user),
+        Ok(Some(_)) => Err(AppError::Forbidden),
+        Ok(None) => Err(AppError::Unauthorized),
+        Err(e) => Err(e),
+    };
+    result.map_err(crate::api::with_status)
+}
+
+fn session_cookie(state: &AppState, token: &str, max_age_secs: i64) -> String {
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
+    )
+}
+
+async fn start_session(state: &AppState, user: &User, to: &str) -> Result<Response, AppError> {
+    let (token, hash) = new_token();
+    let days = super::db::SESSION_LIFETIME_DAYS;
+    state
+        .store
+        .create_session(user.id, &hash, Utc::now() + Duration::days(days))
+        .await?;
+    let mut res = Redirect::to(to).into_response();
+    let cookie = session_cookie(state, &token, days * 24 * 3600);
+    res.headers_mut()
+        .insert(header::SET_COOKIE, cookie.parse().map_err(|_| AppError::Internal)?);
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+}
+
+/// `POST /admin/login`: a generic error for any failure, so accounts can't be enumerated.
+pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
+    let found = match state.store.find_login(&form.email).await {
+        Ok(found) => found,
+        Err(e) => return error_redirect("/admin/login", form_error(&e)),
+    };
+    let ok = match &found {
+        Some(u) => verify_password(&form.password, &u.password_hash),
+        None => {
+            // Spend the same time as a real check so a missing account isn't revealed.
+            let _ = hash_password(&form.password);
+            false
+        }
+    };
+    match found {
+        Some(u) if ok => start_session(&state, &u.user, "/admin")
+            .await
+            .unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e))),
+        _ => error_redirect("/admin/login", FormError::InvalidLogin),
+    }
+}
+
+/// `POST /admin/logout`: ends the session and clears the cookie.
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = session_token(&headers) {
+        if let Err(e) = state.store.delete_session(&hash_token(&token)).await {
+            return error_redirect("/admin", form_error(&e));
+        }
+    }
+    let mut res = Redirect::to("/admin/login?logged_out=1").into_response();
+    if let Ok(v) = session_cookie(&state, "", 0).parse() {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    token: String,
+    name: String,
+    email: String,
+    password: String,
+}
+
+/// `POST /admin/setup`: the one-time link creates the first owner and logs them in.
+pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -> Response {
+    let back = format!("/admin/setup?token={}", urlencode(&form.token));
+    let new = match new_user(&form.email, &form.name, Role::Owner, &form.password) {
+        Ok(n) => n,
+        Err(e) => return error_redirect(&back, e),
+    };
+    match state.store.create_owner_with_token(&hash_token(&form.token), &new).await {
+        Ok(user) => start_session(&state, &user, "/admin")
+            .await
+            .unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e))),
+        Err(e) => error_redirect(&back, form_error(&e)),
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Sends the browser back to `to` with the error's code in `?error=`.
+fn error_redirect(to: &str, e: FormError) -> Response {
+    let sep = if to.contains('?') { '&' } else { '?' };
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("{to}{sep}error={}", e.code()))],
+    )
+        .into_response()
+}

@@ -1,0 +1,148 @@
+//! The command-line tasks: migrate, add a user, import articles, back up.
+
+use super::config::Config;
+use super::db::{self, DynStore};
+use super::import;
+use super::render;
+use crate::model::Role;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Connects to the configured database and applies migrations.
+pub async fn open_store() -> Result<(Config, DynStore), String> {
+    let config = Config::from_env()?;
+    let store = db::connect(&config.database_url).await?;
+    store
+        .migrate()
+        .await
+        .map_err(|_| "the database migrations could not be applied (see the log above)".to_string())?;
+    Ok((config, store))
+}
+
+pub async fn migrate() -> Result<(), String> {
+    open_store().await?;
+    println!("migrations applied");
+    Ok(())
+}
+
+pub async fn user_add(email: &str, name: &str, role: &str, password_stdin: bool) -> Result<(), String> {
+    let role = Role::parse(role).ok_or_else(|| {
+        format!("unknown role '{role}': use owner, admin, editor or author")
+    })?;
+    if !password_stdin {
+        return Err("pass --password-stdin and write the password to standard input".into());
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|_| "could not read the password from standard input".to_string())?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let new = super::auth::new_user(email, name, role, password).map_err(|e| e.message().to_string())?;
+    let (_, store) = open_store().await?;
+    let user = store.create_user(&new).await.map_err(|e| e.to_string())?;
+    println!("created {} <{}> as {}", user.name, user.email, user.role.as_str());
+    Ok(())
+}
+
+/// Parses every file first; if any is malformed, nothing at all is written.
+pub async fn import(files: &[PathBuf], publish: bool, update: bool) -> Result<(), String> {
+    let parsed = parse_files(files)?;
+    let (_, store) = open_store().await?;
+    let count = import_parsed(&store, parsed, publish, update).await?;
+    println!("imported {count} article(s)");
+    Ok(())
+}
+
+/// Reads and parses files, collecting every error as `FILE:LINE: message`.
+pub fn parse_files(files: &[PathBuf]) -> Result<Vec<(PathBuf, import::Imported)>, String> {
+    let mut ok = Vec::new();
+    let mut errors = Vec::new();
+    for path in files {
+        match std::fs::read(path) {
+            Err(e) => errors.push(format!("{}: cannot read: {e}", path.display())),
+            Ok(bytes) => match import::decode(&bytes).and_then(import::parse) {
+                Ok(a) => match a.draft.validate() {
+                    Ok(()) => ok.push((path.clone(), a)),
+                    Err(m) => errors.push(format!("{}: {m}", path.display())),
+                },
+                Err(e) => errors.push(format!("{}:{}: {}", path.display(), e.line, e.message)),
+            },
+        }
+    }
+    if errors.is_empty() {
+        Ok(ok)
+    } else {
+        Err(format!("nothing was imported:\n  {}", errors.join("\n  ")))
+    }
+}
+
+/// Stores parsed articles. A headline that already exists is refused (all are checked
+/// before any is written) unless `update` replaces it.
+pub async fn import_parsed(
+    store: &DynStore,
+    parsed: Vec<(PathBuf, import::Imported)>,
+    publish: bool,
+    update: bool,
+) -> Result<usize, String> {
+    let mut seen = std::collections::HashSet::new();
+    for (path, a) in &parsed {
+        let slug = render::slugify(&a.draft.title);
+        if !seen.insert(slug.clone()) {
+            return Err(format!(
+                "{}: another file in this import has the same headline; nothing was imported",
+                path.display()
+            ));
+        }
+        if !update && store.slug_taken(&slug).await.map_err(|e| e.to_string())? {
+            return Err(format!(
+                "{}: an article at /articles/{slug} already exists; use --update to replace it. Nothing was imported",
+                path.display()
+            ));
+        }
+    }
+    for (path, a) in &parsed {
+        let slug = render::slugify(&a.draft.title);
+        let content = render::content(&a.draft);
+        let fail = |e: crate::error::AppError| format!("{}: {e}", path.display());
+        match store.article_by_slug(&slug).await.map_err(fail)? {
+            Some(existing) => {
+                let saved = store
+                    .update_article(existing.id, existing.version, &content, None)
+                    .await
+                    .map_err(fail)?;
+                if publish && saved.status != crate::model::ArticleStatus::Published {
+                    store
+                        .publish_article(saved.id, saved.version, None)
+                        .await
+                        .map_err(fail)?;
+                }
+            }
+            None => {
+                let published_at = publish.then(|| a.published_at.unwrap_or_else(chrono::Utc::now));
+                store
+                    .create_article(&slug, &content, None, published_at)
+                    .await
+                    .map_err(fail)?;
+            }
+        }
+        println!("{} -> /articles/{slug}", path.display());
+    }
+    Ok(parsed.len())
+}
+
+pub async fn backup(path: &Path) -> Result<(), String> {
+    let config = Config::from_env()?;
+    if !config.database_url.starts_with("sqlite:") {
+        return Err("backup copies the SQLite database; for PostgreSQL use pg_dump".into());
+    }
+    if path.exists() {
+        return Err(format!("{} already exists; choose a new file", path.display()));
+    }
+    let store = db::sqlite::SqliteStore::connect(&config.database_url).await?;
+    store
+        .backup(&path.to_string_lossy())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("backed up to {}", path.display());
+    Ok(())
+}

@@ -1,0 +1,651 @@
+//! Row types and the store implementation shared by both backends where their SQL
+//! agrees (positional `$n` parameters, `RETURNING`, `ON CONFLICT`). Backend-specific
+//! parts (connection set-up, migrations, transaction start) live in `sqlite.rs` and
+//! `postgres.rs`, which instantiate [`impl_store!`].
+
+use crate::model::{
+    AiDisclosure, AiLevel, Article, ArticleStatus, ArticleSummary, Author, FaqItem, Rich, Role,
+    Tag, User,
+};
+use chrono::{DateTime, Utc};
+
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub slug: String,
+    pub role: String,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        User {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            slug: r.slug,
+            role: Role::parse(&r.role).unwrap_or(Role::Author),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct UserHashRow {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ArticleRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub analysis_md: String,
+    pub analysis_html: String,
+    pub disclosure_level: Option<String>,
+    pub disclosure_statement: Option<String>,
+    pub disclosure_tool: Option<String>,
+    pub disclosure_reviewer: Option<String>,
+    pub status: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct SummaryRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub status: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl From<SummaryRow> for ArticleSummary {
+    fn from(r: SummaryRow) -> Self {
+        ArticleSummary {
+            id: r.id,
+            slug: r.slug,
+            title: r.title,
+            dek: r.dek,
+            status: ArticleStatus::parse(&r.status).unwrap_or_default(),
+            published_at: r.published_at,
+            updated_at: r.updated_at,
+            version: r.version,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct FaqRow {
+    pub anchor: String,
+    pub question: String,
+    pub answer_md: String,
+    pub answer_html: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct SlugNameRow {
+    pub slug: String,
+    pub name: String,
+}
+
+/// Assembles an article from its row and the rows of its parts.
+pub fn assemble(
+    r: ArticleRow,
+    takeaways: Vec<String>,
+    faq: Vec<FaqRow>,
+    tags: Vec<SlugNameRow>,
+    authors: Vec<SlugNameRow>,
+) -> Article {
+    let disclosure = r.disclosure_level.as_deref().map(|level| AiDisclosure {
+        level: AiLevel::parse(level).unwrap_or_default(),
+        statement: r.disclosure_statement.unwrap_or_default(),
+        tool: r.disclosure_tool,
+        reviewer: r.disclosure_reviewer,
+    });
+    Article {
+        id: r.id,
+        slug: r.slug,
+        title: r.title,
+        dek: r.dek,
+        body: Rich {
+            markdown: r.body_md,
+            html: r.body_html,
+        },
+        takeaways,
+        analysis: Rich {
+            markdown: r.analysis_md,
+            html: r.analysis_html,
+        },
+        faq: faq
+            .into_iter()
+            .map(|f| FaqItem {
+                anchor: f.anchor,
+                question: f.question,
+                answer: Rich {
+                    markdown: f.answer_md,
+                    html: f.answer_html,
+                },
+            })
+            .collect(),
+        disclosure,
+        tags: tags
+            .into_iter()
+            .map(|t| Tag {
+                slug: t.slug,
+                name: t.name,
+            })
+            .collect(),
+        authors: authors
+            .into_iter()
+            .map(|a| Author {
+                slug: a.slug,
+                name: a.name,
+            })
+            .collect(),
+        status: ArticleStatus::parse(&r.status).unwrap_or_default(),
+        published_at: r.published_at,
+        updated_at: r.updated_at,
+        version: r.version,
+    }
+}
+
+/// Implements [`Store`](super::Store) for `$store` (holding `pool: Pool<$db>`), starting
+/// write transactions with `$begin`.
+macro_rules! impl_store {
+    ($store:ty, $db:ty, $begin:expr) => {
+        use $crate::error::AppError;
+        use $crate::model::{Article, ArticleSummary, User};
+        use $crate::server::db::common::*;
+        use $crate::server::db::{Content, NewUser, Result, Store, UserPasshash};
+        use chrono::{DateTime, Utc};
+
+        type Conn = <$db as sqlx::Database>::Connection;
+
+        async fn load(conn: &mut Conn, key: KeyArg<'_>) -> Result<Option<Article>> {
+            let row = match key {
+                KeyArg::Id(id) => {
+                    sqlx::query_as::<_, ArticleRow>(concat_select!("id = $1"))
+                        .bind(id)
+                        .fetch_optional(&mut *conn)
+                        .await?
+                }
+                KeyArg::Slug(slug) => {
+                    sqlx::query_as::<_, ArticleRow>(concat_select!("slug = $1"))
+                        .bind(slug)
+                        .fetch_optional(&mut *conn)
+                        .await?
+                }
+            };
+            let Some(row) = row else { return Ok(None) };
+            let id = row.id;
+            let takeaways: Vec<(String,)> =
+                sqlx::query_as("SELECT text FROM takeaways WHERE article_id = $1 ORDER BY position")
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+            let faq: Vec<FaqRow> = sqlx::query_as(
+                "SELECT anchor, question, answer_md, answer_html FROM faq_items \
+                 WHERE article_id = $1 ORDER BY position",
+            )
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+            let tags: Vec<SlugNameRow> = sqlx::query_as(
+                "SELECT t.slug, t.name FROM tags t JOIN article_tags at ON at.tag_id = t.id \
+                 WHERE at.article_id = $1 ORDER BY at.position",
+            )
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+            let authors: Vec<SlugNameRow> = sqlx::query_as(
+                "SELECT u.slug, u.name FROM users u JOIN article_authors aa ON aa.user_id = u.id \
+                 WHERE aa.article_id = $1 ORDER BY aa.position",
+            )
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+            Ok(Some(assemble(
+                row,
+                takeaways.into_iter().map(|t| t.0).collect(),
+                faq,
+                tags,
+                authors,
+            )))
+        }
+
+        /// Replaces the structured parts (takeaways, FAQ, tags) of article `id`.
+        async fn write_parts(conn: &mut Conn, id: i64, c: &Content) -> Result<()> {
+            for table in [
+                "DELETE FROM takeaways WHERE article_id = $1",
+                "DELETE FROM faq_items WHERE article_id = $1",
+                "DELETE FROM article_tags WHERE article_id = $1",
+            ] {
+                sqlx::query(table).bind(id).execute(&mut *conn).await?;
+            }
+            for (pos, text) in c.takeaways.iter().enumerate() {
+                sqlx::query("INSERT INTO takeaways (article_id, position, text) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(pos as i64)
+                    .bind(text)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            for (pos, f) in c.faq.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO faq_items (article_id, position, anchor, question, answer_md, answer_html) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(pos as i64)
+                .bind(&f.anchor)
+                .bind(&f.question)
+                .bind(&f.answer.markdown)
+                .bind(&f.answer.html)
+                .execute(&mut *conn)
+                .await?;
+            }
+            for (pos, tag) in c.tags.iter().enumerate() {
+                sqlx::query("INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
+                    .bind(&tag.slug)
+                    .bind(&tag.name)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO article_tags (article_id, tag_id, position) \
+                     SELECT $1, id, $2 FROM tags WHERE slug = $3 ON CONFLICT DO NOTHING",
+                )
+                .bind(id)
+                .bind(pos as i64)
+                .bind(&tag.slug)
+                .execute(&mut *conn)
+                .await?;
+            }
+            Ok(())
+        }
+
+        /// Records the article as it now stands as revision `version`.
+        async fn write_revision(conn: &mut Conn, id: i64, by: Option<&User>) -> Result<Article> {
+            let article = load(conn, KeyArg::Id(id)).await?.ok_or(AppError::NotFound)?;
+            let snapshot = serde_json::to_string(&article).map_err(|_| AppError::Internal)?;
+            sqlx::query(
+                "INSERT INTO revisions (article_id, version, snapshot, user_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(article.version)
+            .bind(snapshot)
+            .bind(by.map(|u| u.id))
+            .bind(Utc::now())
+            .execute(&mut *conn)
+            .await?;
+            Ok(article)
+        }
+
+        /// Whether a failed versioned write means "changed meanwhile" or "no such article".
+        async fn conflict_or_missing(conn: &mut Conn, id: i64) -> AppError {
+            match sqlx::query_as::<_, (i64,)>("SELECT version FROM articles WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await
+            {
+                Ok(Some(_)) => AppError::Conflict(
+                    "Someone else saved this article after you opened it. Reload to see their changes."
+                        .into(),
+                ),
+                Ok(None) => AppError::NotFound,
+                Err(e) => e.into(),
+            }
+        }
+
+        fn disclosure_parts(c: &Content) -> (Option<&'static str>, Option<&str>, Option<&str>, Option<&str>) {
+            match &c.disclosure {
+                Some(d) => (
+                    Some(d.level.as_str()),
+                    Some(d.statement.as_str()),
+                    d.tool.as_deref(),
+                    d.reviewer.as_deref(),
+                ),
+                None => (None, None, None, None),
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl Store for $store {
+            async fn migrate(&self) -> Result<()> {
+                self.run_migrations().await
+            }
+
+            async fn ping(&self) -> Result<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn count_users(&self) -> Result<i64> {
+                let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(n)
+            }
+
+            async fn create_user(&self, new: &NewUser) -> Result<User> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let user = insert_user(&mut tx, new).await?;
+                tx.commit().await?;
+                Ok(user)
+            }
+
+            async fn find_login(&self, email: &str) -> Result<Option<UserPasshash>> {
+                let row: Option<UserHashRow> = sqlx::query_as(
+                    "SELECT id, email, name, slug, role, password_hash FROM users \
+                     WHERE lower(email) = lower($1)",
+                )
+                .bind(email.trim())
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|r| UserPasshash {
+                    user: r.user.into(),
+                    password_hash: r.password_hash,
+                }))
+            }
+
+            async fn add_setup_token(&self, token_hash: &str) -> Result<()> {
+                sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
+                    .bind(token_hash)
+                    .bind(Utc::now())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn create_owner_with_token(&self, token_hash: &str, new: &NewUser) -> Result<User> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let found = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if found == 0 {
+                    return Err(AppError::Unauthorized);
+                }
+                sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
+                let user = insert_user(&mut tx, new).await?;
+                tx.commit().await?;
+                Ok(user)
+            }
+
+            async fn create_session(&self, user_id: i64, token_hash: &str, expires_at: DateTime<Utc>) -> Result<()> {
+                let now = Utc::now();
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
+                     VALUES ($1, $2, $3, $3, $4)",
+                )
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(now)
+                .bind(expires_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn session_user(&self, token_hash: &str) -> Result<Option<User>> {
+                let row: Option<UserRow> = sqlx::query_as(
+                    "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND expires_at > $2 \
+                     RETURNING user_id AS id, '' AS email, '' AS name, '' AS slug, '' AS role",
+                )
+                .bind(token_hash)
+                .bind(Utc::now())
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let user: Option<UserRow> =
+                    sqlx::query_as("SELECT id, email, name, slug, role FROM users WHERE id = $1")
+                        .bind(row.id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(user.map(Into::into))
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn list_published(&self, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>> {
+                let rows: Vec<SummaryRow> = sqlx::query_as(
+                    "SELECT id, slug, title, dek, status, published_at, updated_at, version FROM articles \
+                     WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT $1 OFFSET $2",
+                )
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn list_articles(&self) -> Result<Vec<ArticleSummary>> {
+                let rows: Vec<SummaryRow> = sqlx::query_as(
+                    "SELECT id, slug, title, dek, status, published_at, updated_at, version FROM articles \
+                     ORDER BY updated_at DESC, id DESC",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn count_articles(&self) -> Result<i64> {
+                let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM articles")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(n)
+            }
+
+            async fn slug_taken(&self, slug: &str) -> Result<bool> {
+                let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM articles WHERE slug = $1")
+                    .bind(slug)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.is_some())
+            }
+
+            async fn article_by_slug(&self, slug: &str) -> Result<Option<Article>> {
+                let mut conn = self.pool.acquire().await?;
+                load(&mut conn, KeyArg::Slug(slug)).await
+            }
+
+            async fn article_by_id(&self, id: i64) -> Result<Option<Article>> {
+                let mut conn = self.pool.acquire().await?;
+                load(&mut conn, KeyArg::Id(id)).await
+            }
+
+            async fn create_article(
+                &self,
+                slug: &str,
+                c: &Content,
+                by: Option<&User>,
+                published_at: Option<DateTime<Utc>>,
+            ) -> Result<Article> {
+                let now = Utc::now();
+                let (level, statement, tool, reviewer) = disclosure_parts(c);
+                let status = if published_at.is_some() { "published" } else { "draft" };
+                let mut tx = self.pool.begin_with($begin).await?;
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO articles (slug, title, dek, body_md, body_html, analysis_md, analysis_html, \
+                     disclosure_level, disclosure_statement, disclosure_tool, disclosure_reviewer, status, \
+                     published_at, created_at, updated_at, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1) RETURNING id",
+                )
+                .bind(slug)
+                .bind(&c.title)
+                .bind(&c.dek)
+                .bind(&c.body.markdown)
+                .bind(&c.body.html)
+                .bind(&c.analysis.markdown)
+                .bind(&c.analysis.html)
+                .bind(level)
+                .bind(statement)
+                .bind(tool)
+                .bind(reviewer)
+                .bind(status)
+                .bind(published_at)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| match AppError::from(e) {
+                    AppError::Conflict(_) => {
+                        AppError::Conflict(format!("An article with the address '{slug}' already exists."))
+                    }
+                    other => other,
+                })?;
+                write_parts(&mut tx, id, c).await?;
+                if let Some(user) = by {
+                    sqlx::query("INSERT INTO article_authors (article_id, user_id, position) VALUES ($1, $2, 0)")
+                        .bind(id)
+                        .bind(user.id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let article = write_revision(&mut tx, id, by).await?;
+                tx.commit().await?;
+                Ok(article)
+            }
+
+            async fn update_article(
+                &self,
+                id: i64,
+                base_version: i64,
+                c: &Content,
+                by: Option<&User>,
+            ) -> Result<Article> {
+                let (level, statement, tool, reviewer) = disclosure_parts(c);
+                let mut tx = self.pool.begin_with($begin).await?;
+                let changed = sqlx::query(
+                    "UPDATE articles SET title = $3, dek = $4, body_md = $5, body_html = $6, analysis_md = $7, \
+                     analysis_html = $8, disclosure_level = $9, disclosure_statement = $10, disclosure_tool = $11, \
+                     disclosure_reviewer = $12, updated_at = $13, version = version + 1 \
+                     WHERE id = $1 AND version = $2",
+                )
+                .bind(id)
+                .bind(base_version)
+                .bind(&c.title)
+                .bind(&c.dek)
+                .bind(&c.body.markdown)
+                .bind(&c.body.html)
+                .bind(&c.analysis.markdown)
+                .bind(&c.analysis.html)
+                .bind(level)
+                .bind(statement)
+                .bind(tool)
+                .bind(reviewer)
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed == 0 {
+                    return Err(conflict_or_missing(&mut tx, id).await);
+                }
+                write_parts(&mut tx, id, c).await?;
+                if let Some(user) = by {
+                    sqlx::query(
+                        "INSERT INTO article_authors (article_id, user_id, position) \
+                         SELECT $1, $2, COUNT(*) FROM article_authors WHERE article_id = $1 \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(id)
+                    .bind(user.id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let article = write_revision(&mut tx, id, by).await?;
+                tx.commit().await?;
+                Ok(article)
+            }
+
+            async fn publish_article(&self, id: i64, base_version: i64, by: Option<&User>) -> Result<Article> {
+                let now = Utc::now();
+                let mut tx = self.pool.begin_with($begin).await?;
+                let changed = sqlx::query(
+                    "UPDATE articles SET status = 'published', published_at = COALESCE(published_at, $3), \
+                     updated_at = $3, version = version + 1 WHERE id = $1 AND version = $2",
+                )
+                .bind(id)
+                .bind(base_version)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed == 0 {
+                    return Err(conflict_or_missing(&mut tx, id).await);
+                }
+                let article = write_revision(&mut tx, id, by).await?;
+                tx.commit().await?;
+                Ok(article)
+            }
+        }
+
+        async fn insert_user(conn: &mut Conn, new: &NewUser) -> Result<User> {
+            let base = $crate::server::render::slugify(&new.name);
+            let mut slug = base.clone();
+            let mut n = 2;
+            while sqlx::query_as::<_, (i64,)>("SELECT id FROM users WHERE slug = $1")
+                .bind(&slug)
+                .fetch_optional(&mut *conn)
+                .await?
+                .is_some()
+            {
+                slug = format!("{base}-{n}");
+                n += 1;
+            }
+            let row: UserRow = sqlx::query_as(
+                "INSERT INTO users (email, name, slug, role, password_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, email, name, slug, role",
+            )
+            .bind(new.email.trim())
+            .bind(new.name.trim())
+            .bind(&slug)
+            .bind(new.role.as_str())
+            .bind(&new.password_hash)
+            .bind(Utc::now())
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| match AppError::from(e) {
+                AppError::Conflict(_) => AppError::Conflict("A user with that email already exists.".into()),
+                other => other,
+            })?;
+            Ok(row.into())
+        }
+    };
+}
+
+/// The key an article is looked up by.
+pub enum KeyArg<'a> {
+    Id(i64),
+    Slug(&'a str),
+}
+
+macro_rules! concat_select {
+    ($where:literal) => {
+        concat!(
+            "SELECT id, slug, title, dek, body_md, body_html, analysis_md, analysis_html, \
+             disclosure_level, disclosure_statement, disclosure_tool, disclosure_reviewer, \
+             status, published_at, updated_at, version FROM articles WHERE ",
+            $where
+        )
+    };
+}
+
+pub(crate) use concat_select;
+pub(crate) use impl_store;

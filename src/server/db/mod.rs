@@ -1,0 +1,112 @@
+//! The store: one trait for everything the site keeps, with a SQLite and a PostgreSQL
+//! implementation picked from the `DATABASE_URL` scheme.
+
+mod common;
+pub mod postgres;
+pub mod sqlite;
+
+use crate::error::AppError;
+use crate::model::{AiDisclosure, Article, ArticleSummary, FaqItem, Rich, Tag, User};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// Sessions last this long from login.
+pub const SESSION_LIFETIME_DAYS: i64 = 14;
+
+pub type Result<T> = std::result::Result<T, AppError>;
+
+/// A staff account with its password hash; deliberately not `Serialize`.
+#[derive(Clone, Debug)]
+pub struct UserPasshash {
+    pub user: User,
+    pub password_hash: String,
+}
+
+/// A new staff account; the password is already hashed.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: crate::model::Role,
+    pub password_hash: String,
+}
+
+/// Article content ready to store: Markdown already rendered and sanitised.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Content {
+    pub title: String,
+    pub dek: String,
+    pub body: Rich,
+    pub takeaways: Vec<String>,
+    pub analysis: Rich,
+    pub faq: Vec<FaqItem>,
+    pub disclosure: Option<AiDisclosure>,
+    pub tags: Vec<Tag>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Applies pending migrations; safe to call from several instances at once.
+    async fn migrate(&self) -> Result<()>;
+    async fn ping(&self) -> Result<()>;
+
+    async fn count_users(&self) -> Result<i64>;
+    async fn create_user(&self, new: &NewUser) -> Result<User>;
+    async fn find_login(&self, email: &str) -> Result<Option<UserPasshash>>;
+
+    async fn add_setup_token(&self, token_hash: &str) -> Result<()>;
+    /// Creates the first owner if `token_hash` names a live set-up token, consuming every
+    /// set-up token in the same transaction. `Unauthorized` when the token is not valid.
+    async fn create_owner_with_token(&self, token_hash: &str, new: &NewUser) -> Result<User>;
+
+    async fn create_session(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The user a live session belongs to; refreshes its last-seen time.
+    async fn session_user(&self, token_hash: &str) -> Result<Option<User>>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+
+    async fn list_published(&self, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>>;
+    async fn list_articles(&self) -> Result<Vec<ArticleSummary>>;
+    async fn count_articles(&self) -> Result<i64>;
+    async fn slug_taken(&self, slug: &str) -> Result<bool>;
+    async fn article_by_slug(&self, slug: &str) -> Result<Option<Article>>;
+    async fn article_by_id(&self, id: i64) -> Result<Option<Article>>;
+
+    /// Creates an article (a draft unless `published_at` is given) and its first revision.
+    async fn create_article(
+        &self,
+        slug: &str,
+        content: &Content,
+        by: Option<&User>,
+        published_at: Option<DateTime<Utc>>,
+    ) -> Result<Article>;
+    /// Replaces the content of article `id` if it is still at `base_version`; otherwise
+    /// `Conflict`. Writes a revision.
+    async fn update_article(
+        &self,
+        id: i64,
+        base_version: i64,
+        content: &Content,
+        by: Option<&User>,
+    ) -> Result<Article>;
+    /// Publishes article `id` if it is still at `base_version`. Writes a revision.
+    async fn publish_article(&self, id: i64, base_version: i64, by: Option<&User>) -> Result<Article>;
+}
+
+pub type DynStore = Arc<dyn Store>;
+
+/// Opens the store named by `url` (`sqlite://…` or `postgres://…`).
+pub async fn connect(url: &str) -> std::result::Result<DynStore, String> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteStore::connect(url).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(postgres::PgStore::connect(url).await?))
+    } else {
+        Err("DATABASE_URL must start with sqlite:// or postgres://".into())
+    }
+}

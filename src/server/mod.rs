@@ -1,0 +1,11 @@
+//! Server-only code: configuration, state, the HTTP app, authentication, Markdown
+//! rendering, the importer, and the store.
+
+pub mod auth;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod import;
+pub mod render;
+pub mod startup;
+pub mod state;

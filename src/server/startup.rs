@@ -1,0 +1,155 @@
+//! Start-up (connect, migrate, seed, print the set-up link) and the HTTP app with its
+//! layers: security headers, cross-site write refusal, caching rules, compression.
+
+use super::auth;
+use super::commands::{import_parsed, open_store};
+use super::import;
+use super::state::AppState;
+use crate::app::{shell, App};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::get_configuration;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+
+/// The bundled sample article, imported into an empty database.
+const SEED_ARTICLE: &str = include_str!("../../fixtures/seed-article.txt");
+/// Largest request body accepted (an article's Markdown fields are capped at 1 MiB each).
+const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
+
+/// `gazette` / `gazette serve`.
+pub async fn serve() -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let (config, store) = open_store().await?;
+    if store.count_articles().await.map_err(|e| e.to_string())? == 0 {
+        let parsed = import::parse(SEED_ARTICLE).map_err(|e| format!("bundled seed article: {e}"))?;
+        import_parsed(&store, vec![("seed-article.txt".into(), parsed)], true, false).await?;
+    }
+    let setup_link = if store.count_users().await.map_err(|e| e.to_string())? == 0 {
+        let (token, hash) = auth::new_token();
+        store.add_setup_token(&hash).await.map_err(|e| e.to_string())?;
+        Some(format!("{}/admin/setup?token={token}", config.public_url))
+    } else {
+        None
+    };
+
+    let mut leptos_options = get_configuration(None)
+        .map_err(|e| format!("leptos configuration: {e}"))?
+        .leptos_options;
+    leptos_options.site_addr = config.site_addr;
+    if leptos_options.output_name.is_empty() {
+        leptos_options.output_name = "gazette".into();
+    }
+    let state = AppState {
+        leptos_options,
+        store,
+        config: Arc::new(config.clone()),
+    };
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
+    println!("Gazette is running at {}", config.public_url);
+    if let Some(link) = setup_link {
+        println!("Create the owner account (one-time link): {link}");
+    }
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+/// The whole HTTP application for `state`.
+pub fn app(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let opts = state.leptos_options.clone();
+    Router::new()
+        .route("/admin/login", post(auth::login))
+        .route("/admin/logout", post(auth::logout))
+        .route("/admin/setup", post(auth::setup))
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, || {}, move || {
+            shell(opts.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            || {},
+            shell,
+        ))
+        .layer(middleware::from_fn(headers))
+        .layer(middleware::from_fn(refuse_cross_site))
+        .layer(CompressionLayer::new())
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
+
+/// Refuses state-changing requests sent from another site (CSRF): a foreign `Origin`
+/// or `Sec-Fetch-Site: cross-site` gets 403 before any handler runs.
+async fn refuse_cross_site(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let h = req.headers();
+    let cross_site = h
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"cross-site");
+    let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
+    let foreign_origin = h
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|origin| {
+            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
+            Some(origin_host) != host
+        });
+    if cross_site || foreign_origin {
+        return (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response();
+    }
+    next.run(req).await
+}
+
+/// Security headers on every response, and caching rules per route: staff pages and the
+/// API are never cached, built assets briefly, public pages for a minute.
+async fn headers(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    };
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "x-frame-options", "DENY");
+    set(h, "referrer-policy", "strict-origin-when-cross-origin");
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; \
+         base-uri 'self'; form-action 'self'",
+    );
+    let cache = if path.starts_with("/admin") || path.starts_with("/api") {
+        "private, no-store"
+    } else if path.starts_with("/pkg/") {
+        "public, max-age=3600"
+    } else {
+        "public, max-age=60"
+    };
+    set(h, "cache-control", cache);
+    res
+}
