@@ -19,7 +19,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <noscript><style>".js-only{display:none}"</style></noscript>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>

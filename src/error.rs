@@ -3,9 +3,9 @@
 //! Database and I/O errors become an opaque `Internal` that is logged on the server and
 //! never shown, so no SQL, path or panic text reaches a response.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {

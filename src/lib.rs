@@ -1,5 +1,8 @@
 //! Gazette: a self-hosted news publishing platform (leptos islands on axum).
 
+// Deeply nested view types (the article page) exceed the default in test builds.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -85,7 +85,7 @@ CREATE TABLE revisions (
     id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     version    BIGINT NOT NULL,
-    snapshot   JSONB NOT NULL,
+    snapshot   TEXT NOT NULL,
     user_id    BIGINT REFERENCES users(id),
     created_at TIMESTAMPTZ NOT NULL,
     UNIQUE (article_id, version)

@@ -7,7 +7,6 @@ use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    pub use crate::api::with_status;
     pub use crate::model::Role;
     pub use crate::server::auth::require_role;
     pub use crate::server::render;
@@ -15,7 +14,10 @@ mod ssr {
     pub use leptos::prelude::expect_context;
 
     /// A slug for `title` that no article uses yet (`…-2`, `…-3` when taken).
-    pub async fn free_slug(state: &AppState, title: &str) -> Result<String, crate::error::AppError> {
+    pub async fn free_slug(
+        state: &AppState,
+        title: &str,
+    ) -> Result<String, crate::error::AppError> {
         let base = render::slugify(title);
         let mut slug = base.clone();
         let mut n = 2;
@@ -33,7 +35,7 @@ pub async fn list_articles() -> Result<Vec<ArticleSummary>, AppError> {
     use self::ssr::*;
     require_role(Role::Author).await?;
     let state = expect_context::<AppState>();
-    state.store.list_articles().await.map_err(with_status)
+    state.store.list_articles().await
 }
 
 /// One article in any state, for the editor.
@@ -42,11 +44,11 @@ pub async fn get_article(id: i64) -> Result<Article, AppError> {
     use self::ssr::*;
     require_role(Role::Author).await?;
     let state = expect_context::<AppState>();
-    match state.store.article_by_id(id).await {
-        Ok(Some(a)) => Ok(a),
-        Ok(None) => Err(with_status(AppError::NotFound)),
-        Err(e) => Err(with_status(e)),
-    }
+    state
+        .store
+        .article_by_id(id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Creates (no `id`) or updates an article. An update names the version it was edited
@@ -60,7 +62,7 @@ pub async fn save_article(
     use self::ssr::*;
     let user = require_role(Role::Author).await?;
     let state = expect_context::<AppState>();
-    draft.validate().map_err(|m| with_status(AppError::Validation(m)))?;
+    draft.validate().map_err(AppError::Validation)?;
     let content = render::content(&draft);
     let saved = match (id, base_version) {
         (Some(id), Some(version)) => {
@@ -70,7 +72,7 @@ pub async fn save_article(
                 .await
         }
         (None, _) => {
-            let slug = free_slug(&state, &content.title).await.map_err(with_status)?;
+            let slug = free_slug(&state, &content.title).await?;
             state
                 .store
                 .create_article(&slug, &content, Some(&user), None)
@@ -79,8 +81,7 @@ pub async fn save_article(
         (Some(_), None) => Err(AppError::Validation(
             "An update must name the version it was edited from.".into(),
         )),
-    }
-    .map_err(with_status)?;
+    }?;
     Ok(SavedArticle {
         id: saved.id,
         slug: saved.slug,
@@ -98,8 +99,7 @@ pub async fn publish_article(id: i64, version: i64) -> Result<SavedArticle, AppE
     let article = state
         .store
         .publish_article(id, version, Some(&user))
-        .await
-        .map_err(with_status)?;
+        .await?;
     Ok(SavedArticle {
         id: article.id,
         slug: article.slug,

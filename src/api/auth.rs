@@ -8,7 +8,5 @@ use leptos::prelude::*;
 /// The logged-in staff member, or `None` for a reader.
 #[server(prefix = "/api", endpoint = "get_current_user")]
 pub async fn get_current_user() -> Result<Option<User>, AppError> {
-    crate::server::auth::current_user()
-        .await
-        .map_err(crate::api::with_status)
+    crate::server::auth::current_user().await
 }

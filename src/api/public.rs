@@ -9,7 +9,6 @@ pub const PAGE_SIZE: i64 = 20;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    pub use crate::api::with_status;
     pub use crate::server::state::AppState;
     pub use leptos::prelude::expect_context;
 }
@@ -18,11 +17,12 @@ mod ssr {
 pub async fn get_published_article(slug: String) -> Result<Article, AppError> {
     use self::ssr::*;
     let state = expect_context::<AppState>();
-    match state.store.article_by_slug(&slug).await {
-        Ok(Some(a)) if a.status == ArticleStatus::Published => Ok(a),
-        Ok(_) => Err(with_status(AppError::NotFound)),
-        Err(e) => Err(with_status(e)),
-    }
+    state
+        .store
+        .article_by_slug(&slug)
+        .await?
+        .filter(|a| a.status == ArticleStatus::Published)
+        .ok_or(AppError::NotFound)
 }
 
 #[server(prefix = "/api", endpoint = "list_published_articles")]
@@ -34,5 +34,4 @@ pub async fn list_published_articles(page: i64) -> Result<Vec<ArticleSummary>, A
         .store
         .list_published(PAGE_SIZE, (page - 1) * PAGE_SIZE)
         .await
-        .map_err(with_status)
 }

@@ -100,11 +100,19 @@ pub fn ArticleEditor(
             return;
         }
         busy.set(true);
-        message.set(if publish { "Publishing…" } else { "Saving…" }.into());
+        message.set(
+            if publish {
+                "Publishing…"
+            } else {
+                "Saving…"
+            }
+            .into(),
+        );
         let draft = collect();
         spawn_local(async move {
             let result = async {
-                let saved = save_article(id.get_untracked(), version.get_untracked(), draft).await?;
+                let saved =
+                    save_article(id.get_untracked(), version.get_untracked(), draft).await?;
                 if publish {
                     publish_article(saved.id, saved.version).await
                 } else {
@@ -120,7 +128,12 @@ pub fn ArticleEditor(
                     status.set(saved.status);
                     slug.set(Some(saved.slug));
                     message.set(
-                        if publish { "Published." } else { "Draft saved." }.to_string(),
+                        if publish {
+                            "Published."
+                        } else {
+                            "Draft saved."
+                        }
+                        .to_string(),
                     );
                     if first_save {
                         if let Ok(history) = window().history() {

@@ -66,7 +66,7 @@ pub fn FaqAccordion(items: Vec<FaqItem>) -> impl IntoView {
         >
             <div class="faq-head">
                 <h2 id="faq-heading">"Frequently Asked Questions"</h2>
-                <div class="faq-tools js-only">
+                <div class="faq-tools">
                     <button type="button" on:click=move |_| set_all(true)>"Expand all"</button>
                     <button type="button" on:click=move |_| set_all(false)>"Collapse all"</button>
                 </div>

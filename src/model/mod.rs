@@ -221,7 +221,9 @@ impl ArticleDraft {
             ));
         }
         if self.dek.chars().count() > MAX_DEK_CHARS {
-            return Err(format!("The dek is longer than {MAX_DEK_CHARS} characters."));
+            return Err(format!(
+                "The dek is longer than {MAX_DEK_CHARS} characters."
+            ));
         }
         for (name, text) in [("body", &self.body), ("analysis", &self.analysis)] {
             if text.len() > MAX_MARKDOWN_BYTES {
@@ -242,7 +244,10 @@ impl ArticleDraft {
                 ));
             }
             if item.answer.len() > MAX_MARKDOWN_BYTES {
-                return Err(format!("The answer to FAQ item {} is larger than 1 MiB.", i + 1));
+                return Err(format!(
+                    "The answer to FAQ item {} is larger than 1 MiB.",
+                    i + 1
+                ));
             }
         }
         Ok(())

@@ -33,7 +33,7 @@ pub fn ArticlePage() -> impl IntoView {
                         .into_any()
                     }
                     Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                    Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                 }
             })}
         </Suspense>

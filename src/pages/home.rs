@@ -43,7 +43,7 @@ pub fn HomePage() -> impl IntoView {
                         }
                         .into_any()
                     }
-                    Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                 }
             })}
         </Suspense>

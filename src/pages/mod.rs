@@ -5,6 +5,7 @@ pub mod article;
 pub mod home;
 pub mod not_found;
 
+use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Shown inside `<Suspense>` while a page's data loads (never seen with async rendering).
@@ -13,13 +14,20 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="loading">"Loading…"</p> }
 }
 
-/// A short, safe message for a failure that is not a missing page.
+/// A short, safe message for a failure that is not a missing page, sent with the
+/// error's HTTP status.
 #[component]
-pub fn ErrorNote(message: String) -> impl IntoView {
+pub fn ErrorNote(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = axum::http::StatusCode::from_u16(error.status()) {
+            opts.set_status(code);
+        }
+    }
     view! {
         <section class="error-note" role="alert">
             <h1>"Sorry"</h1>
-            <p>{message}</p>
+            <p>{error.to_string()}</p>
         </section>
     }
 }

@@ -1,11 +1,13 @@
 //! Passwords (argon2id), session tokens, the login / logout / set-up form handlers, and
 //! the role checks every admin server function starts with.
 
-use super::db::{NewUser, DynStore};
+use super::db::{DynStore, NewUser};
 use super::state::AppState;
 use crate::error::AppError;
 use crate::model::{FormError, Role, User};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use axum::extract::{Form, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -31,7 +33,11 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -93,7 +99,10 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The logged-in user for a request's headers, if its session is live.
-pub async fn user_from_headers(store: &DynStore, headers: &HeaderMap) -> Result<Option<User>, AppError> {
+pub async fn user_from_headers(
+    store: &DynStore,
+    headers: &HeaderMap,
+) -> Result<Option<User>, AppError> {
     match session_token(headers) {
         Some(token) => store.session_user(&hash_token(&token)).await,
         None => Ok(None),
@@ -110,19 +119,21 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 }
 
 /// The logged-in user if their role is at least `role`; otherwise `Unauthorized`
-/// (no session) or `Forbidden` (a weaker role), with the response status set to match.
+/// (no session) or `Forbidden` (a weaker role).
 pub async fn require_role(role: Role) -> Result<User, AppError> {
-    let result = match current_user().await {
-        Ok(Some(user)) if user.role.at_least(role) => Ok(user),
-        Ok(Some(_)) => Err(AppError::Forbidden),
-        Ok(None) => Err(AppError::Unauthorized),
-        Err(e) => Err(e),
-    };
-    result.map_err(crate::api::with_status)
+    match current_user().await? {
+        Some(user) if user.role.at_least(role) => Ok(user),
+        Some(_) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthorized),
+    }
 }
 
 fn session_cookie(state: &AppState, token: &str, max_age_secs: i64) -> String {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
     )
@@ -137,8 +148,10 @@ async fn start_session(state: &AppState, user: &User, to: &str) -> Result<Respon
         .await?;
     let mut res = Redirect::to(to).into_response();
     let cookie = session_cookie(state, &token, days * 24 * 3600);
-    res.headers_mut()
-        .insert(header::SET_COOKIE, cookie.parse().map_err(|_| AppError::Internal)?);
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        cookie.parse().map_err(|_| AppError::Internal)?,
+    );
     Ok(res)
 }
 
@@ -199,7 +212,11 @@ pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -
         Ok(n) => n,
         Err(e) => return error_redirect(&back, e),
     };
-    match state.store.create_owner_with_token(&hash_token(&form.token), &new).await {
+    match state
+        .store
+        .create_owner_with_token(&hash_token(&form.token), &new)
+        .await
+    {
         Ok(user) => start_session(&state, &user, "/admin")
             .await
             .unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e))),
@@ -210,7 +227,9 @@ pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

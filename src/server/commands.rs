@@ -12,10 +12,9 @@ use std::path::{Path, PathBuf};
 pub async fn open_store() -> Result<(Config, DynStore), String> {
     let config = Config::from_env()?;
     let store = db::connect(&config.database_url).await?;
-    store
-        .migrate()
-        .await
-        .map_err(|_| "the database migrations could not be applied (see the log above)".to_string())?;
+    store.migrate().await.map_err(|_| {
+        "the database migrations could not be applied (see the log above)".to_string()
+    })?;
     Ok((config, store))
 }
 
@@ -25,10 +24,14 @@ pub async fn migrate() -> Result<(), String> {
     Ok(())
 }
 
-pub async fn user_add(email: &str, name: &str, role: &str, password_stdin: bool) -> Result<(), String> {
-    let role = Role::parse(role).ok_or_else(|| {
-        format!("unknown role '{role}': use owner, admin, editor or author")
-    })?;
+pub async fn user_add(
+    email: &str,
+    name: &str,
+    role: &str,
+    password_stdin: bool,
+) -> Result<(), String> {
+    let role = Role::parse(role)
+        .ok_or_else(|| format!("unknown role '{role}': use owner, admin, editor or author"))?;
     if !password_stdin {
         return Err("pass --password-stdin and write the password to standard input".into());
     }
@@ -37,10 +40,16 @@ pub async fn user_add(email: &str, name: &str, role: &str, password_stdin: bool)
         .read_to_string(&mut password)
         .map_err(|_| "could not read the password from standard input".to_string())?;
     let password = password.trim_end_matches(['\r', '\n']);
-    let new = super::auth::new_user(email, name, role, password).map_err(|e| e.message().to_string())?;
+    let new =
+        super::auth::new_user(email, name, role, password).map_err(|e| e.message().to_string())?;
     let (_, store) = open_store().await?;
     let user = store.create_user(&new).await.map_err(|e| e.to_string())?;
-    println!("created {} <{}> as {}", user.name, user.email, user.role.as_str());
+    println!(
+        "created {} <{}> as {}",
+        user.name,
+        user.email,
+        user.role.as_str()
+    );
     Ok(())
 }
 
@@ -136,7 +145,10 @@ pub async fn backup(path: &Path) -> Result<(), String> {
         return Err("backup copies the SQLite database; for PostgreSQL use pg_dump".into());
     }
     if path.exists() {
-        return Err(format!("{} already exists; choose a new file", path.display()));
+        return Err(format!(
+            "{} already exists; choose a new file",
+            path.display()
+        ));
     }
     let store = db::sqlite::SqliteStore::connect(&config.database_url).await?;
     store

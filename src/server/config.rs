@@ -19,9 +19,9 @@ impl Config {
         let database_url =
             std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string());
         let addr = std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
-        let site_addr = addr
-            .parse()
-            .map_err(|_| format!("LEPTOS_SITE_ADDR '{addr}' is not an address like 127.0.0.1:3000"))?;
+        let site_addr = addr.parse().map_err(|_| {
+            format!("LEPTOS_SITE_ADDR '{addr}' is not an address like 127.0.0.1:3000")
+        })?;
         let public_url = std::env::var("GAZETTE_PUBLIC_URL")
             .unwrap_or_else(|_| format!("http://{site_addr}"))
             .trim_end_matches('/')

@@ -49,7 +49,11 @@ fn err(line: usize, message: impl Into<String>) -> ParseError {
 /// Decodes bytes as UTF-8, naming the line of the first invalid byte.
 pub fn decode(bytes: &[u8]) -> Result<&str, ParseError> {
     std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
         err(line, "the file is not valid UTF-8 text")
     })
 }
@@ -164,12 +168,18 @@ pub fn parse(text: &str) -> Result<Imported, ParseError> {
         return Err(err(i.max(1), "no headline: the file has no text"));
     }
     if heading(lines[i]).is_some() {
-        return Err(err(i + 1, "no headline: the file starts with a section heading"));
+        return Err(err(
+            i + 1,
+            "no headline: the file starts with a section heading",
+        ));
     }
     let title = lines[i].trim().to_string();
     let title_line = i + 1;
     if title.chars().count() > crate::model::MAX_TITLE_CHARS {
-        return Err(err(title_line, "the headline is longer than 200 characters"));
+        return Err(err(
+            title_line,
+            "the headline is longer than 200 characters",
+        ));
     }
     i += 1;
 
@@ -192,7 +202,10 @@ pub fn parse(text: &str) -> Result<Imported, ParseError> {
         }
         if let Some((next, rest)) = heading(line) {
             if seen.contains(&next) {
-                return Err(err(n, format!("the section '{}' appears twice", line.trim())));
+                return Err(err(
+                    n,
+                    format!("the section '{}' appears twice", line.trim()),
+                ));
             }
             seen.push(next);
             section = next;
@@ -262,7 +275,9 @@ pub fn parse(text: &str) -> Result<Imported, ParseError> {
     let mut faq_items = Vec::with_capacity(faq.len());
     for (qline, question, answer) in faq {
         match answer {
-            Some(answer) if !answer.trim().is_empty() => faq_items.push(FaqDraft { question, answer }),
+            Some(answer) if !answer.trim().is_empty() => {
+                faq_items.push(FaqDraft { question, answer })
+            }
             _ => return Err(err(qline, "a question (Q:) with no answer (A:)")),
         }
     }
@@ -319,9 +334,13 @@ mod tests {
             a.faq[0].question,
             "What is China's proposed 'AI Capacity Building for All' initiative?"
         );
-        assert!(a.faq[1].answer.starts_with("While the U.S. and its G7 partners"));
+        assert!(a.faq[1]
+            .answer
+            .starts_with("While the U.S. and its G7 partners"));
         let d = a.disclosure.unwrap();
-        assert!(d.statement.starts_with("This article is based on verified data"));
+        assert!(d
+            .statement
+            .starts_with("This article is based on verified data"));
         assert_eq!(d.level, AiLevel::Assisted);
         assert!(a.tags.is_empty());
     }

@@ -7,7 +7,12 @@ use pulldown_cmark::{html, Options, Parser};
 /// Renders and sanitises every Markdown field of a draft, trimming what an editor typed.
 pub fn content(draft: &ArticleDraft) -> Content {
     let mut tags: Vec<Tag> = Vec::new();
-    for name in draft.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+    for name in draft
+        .tags
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+    {
         let slug = slugify(name);
         if !tags.iter().any(|t| t.slug == slug) {
             tags.push(Tag {
@@ -23,8 +28,18 @@ pub fn content(draft: &ArticleDraft) -> Content {
         .map(|d| AiDisclosure {
             level: d.level,
             statement: d.statement.trim().to_string(),
-            tool: d.tool.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from),
-            reviewer: d.reviewer.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from),
+            tool: d
+                .tool
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from),
+            reviewer: d
+                .reviewer
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from),
         });
     Content {
         title: draft.title.trim().to_string(),
@@ -103,7 +118,8 @@ mod tests {
 
     #[test]
     fn scripts_and_handlers_are_removed() {
-        let r = markdown("Hi <script>alert(1)</script> <a href=\"javascript:x\" onclick=\"y\">l</a>");
+        let r =
+            markdown("Hi <script>alert(1)</script> <a href=\"javascript:x\" onclick=\"y\">l</a>");
         assert!(!r.html.contains("<script"));
         assert!(!r.html.contains("javascript:"));
         assert!(!r.html.contains("onclick"));
@@ -114,8 +130,14 @@ mod tests {
     fn duplicate_questions_get_distinct_anchors() {
         let d = ArticleDraft {
             faq: vec![
-                FaqDraft { question: "Why?".into(), answer: "a".into() },
-                FaqDraft { question: "Why?".into(), answer: "b".into() },
+                FaqDraft {
+                    question: "Why?".into(),
+                    answer: "a".into(),
+                },
+                FaqDraft {
+                    question: "Why?".into(),
+                    answer: "b".into(),
+                },
             ],
             ..Default::default()
         };

@@ -6,6 +6,7 @@ use super::commands::{import_parsed, open_store};
 use super::import;
 use super::state::AppState;
 use crate::app::{shell, App};
+use crate::error::AppError;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -32,12 +33,22 @@ pub async fn serve() -> Result<(), String> {
         .init();
     let (config, store) = open_store().await?;
     if store.count_articles().await.map_err(|e| e.to_string())? == 0 {
-        let parsed = import::parse(SEED_ARTICLE).map_err(|e| format!("bundled seed article: {e}"))?;
-        import_parsed(&store, vec![("seed-article.txt".into(), parsed)], true, false).await?;
+        let parsed =
+            import::parse(SEED_ARTICLE).map_err(|e| format!("bundled seed article: {e}"))?;
+        import_parsed(
+            &store,
+            vec![("seed-article.txt".into(), parsed)],
+            true,
+            false,
+        )
+        .await?;
     }
     let setup_link = if store.count_users().await.map_err(|e| e.to_string())? == 0 {
         let (token, hash) = auth::new_token();
-        store.add_setup_token(&hash).await.map_err(|e| e.to_string())?;
+        store
+            .add_setup_token(&hash)
+            .await
+            .map_err(|e| e.to_string())?;
         Some(format!("{}/admin/setup?token={token}", config.public_url))
     } else {
         None
@@ -79,13 +90,12 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/logout", post(auth::logout))
         .route("/admin/setup", post(auth::setup))
         .route("/healthz", get(healthz))
-        .leptos_routes_with_context(&state, routes, || {}, move || {
-            shell(opts.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            || {},
-            shell,
-        ))
+        .leptos_routes_with_context(&state, routes, || {}, move || shell(opts.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(|| {}, shell))
+        .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn(headers))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(CompressionLayer::new())
@@ -98,6 +108,26 @@ async fn healthz(State(state): State<AppState>) -> Response {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
     }
+}
+
+/// Gives server-function errors their HTTP status (401, 404, 409, 422, …): the framework
+/// answers every error with 500, and the body says which [`AppError`] it was.
+async fn error_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Ok(e) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Refuses state-changing requests sent from another site (CSRF): a foreign `Origin`
@@ -115,11 +145,18 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|origin| {
-            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
+            let origin_host = origin
+                .split_once("://")
+                .map(|(_, rest)| rest)
+                .unwrap_or(origin);
             Some(origin_host) != host
         });
     if cross_site || foreign_origin {
-        return (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            "Cross-site requests are not allowed.",
+        )
+            .into_response();
     }
     next.run(req).await
 }

@@ -55,7 +55,7 @@ pub fn EditArticlePage() -> impl IntoView {
                         }
                         .into_any(),
                         Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                        Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                        Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                     },
                 };
                 view! {

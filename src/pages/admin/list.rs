@@ -20,7 +20,7 @@ pub fn AdminHome() -> impl IntoView {
                 };
                 let rows = match list_articles().await {
                     Ok(rows) => rows,
-                    Err(e) => return view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                    Err(e) => return view! { <ErrorNote error=e/> }.into_any(),
                 };
                 view! {
                     <AdminBar user=user/>

@@ -51,7 +51,10 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let error = form_error();
-    let token = use_query_map().read_untracked().get("token").unwrap_or_default();
+    let token = use_query_map()
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default();
     view! {
         <Title text="Set up · Gazette admin"/>
         <section class="auth-form">

@@ -95,7 +95,12 @@ pub trait Store: Send + Sync + 'static {
         by: Option<&User>,
     ) -> Result<Article>;
     /// Publishes article `id` if it is still at `base_version`. Writes a revision.
-    async fn publish_article(&self, id: i64, base_version: i64, by: Option<&User>) -> Result<Article>;
+    async fn publish_article(
+        &self,
+        id: i64,
+        base_version: i64,
+        by: Option<&User>,
+    ) -> Result<Article>;
 }
 
 pub type DynStore = Arc<dyn Store>;

@@ -27,7 +27,9 @@ impl PgStore {
 
     async fn run_migrations(&self) -> super::Result<()> {
         // sqlx takes a PostgreSQL advisory lock here, so instances starting together don't race.
-        sqlx::migrate!("./migrations/postgres").run(&self.pool).await?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 }

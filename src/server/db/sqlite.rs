@@ -1,7 +1,9 @@
 //! The embedded SQLite store: WAL, `synchronous=FULL`, foreign keys, and writes in
 //! `BEGIN IMMEDIATE` transactions so concurrent writers queue instead of failing.
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -35,13 +37,18 @@ impl SqliteStore {
     }
 
     async fn run_migrations(&self) -> super::Result<()> {
-        sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Writes a consistent copy of the whole database to `path` (`VACUUM INTO`).
     pub async fn backup(&self, path: &str) -> super::Result<()> {
-        sqlx::query("VACUUM INTO $1").bind(path).execute(&self.pool).await?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

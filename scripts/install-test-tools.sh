@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond the build tools: Debian's Chromium for Playwright
+# and the end2end npm packages from the committed lock file.
+set -euo pipefail
+root_dir=$(cd "$(dirname "$0")/.." && pwd)
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: Chromium is missing; as root run: apt-get install -y chromium" >&2
+    exit 1
+  fi
+  echo "==> installing Debian's chromium"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+cd "$root_dir/end2end"
+if [ ! -d node_modules/@playwright/test ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "==> installing end2end npm packages"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+fi

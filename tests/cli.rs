@@ -1,0 +1,200 @@
+//! The `gazette` command line: import (all-or-nothing, duplicate headlines refused
+//! unless `--update`), `user add`, and `migrate`, run as a user would run them.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const SEED: &str = include_str!("../fixtures/seed-article.txt");
+
+struct Cli {
+    db: common::TestDb,
+    url: String,
+}
+
+impl Cli {
+    async fn new() -> Self {
+        let db = common::TestDb::new().await;
+        let url = db.url.clone();
+        Cli { db, url }
+    }
+
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(args)
+            .env("DATABASE_URL", &self.url)
+            .current_dir(self.db.dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+        drop(input);
+        child.wait_with_output().unwrap()
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.db.dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+
+    async fn articles(&self) -> Vec<gazette::model::ArticleSummary> {
+        let store = gazette::server::db::connect(&self.url).await.unwrap();
+        store.migrate().await.unwrap();
+        store.list_articles().await.unwrap()
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn importing_the_seed_with_publish_makes_it_public() {
+    let cli = Cli::new().await;
+    let seed = cli.file("seed.txt", SEED.as_bytes());
+    let out = cli.run(&["import", &seed, "--publish"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list = cli.articles().await;
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        list[0].slug,
+        "china-proposes-global-ai-cooperation-framework-amid-rising-tech-tensions"
+    );
+    assert_eq!(list[0].status, gazette::model::ArticleStatus::Published);
+}
+
+#[tokio::test]
+async fn a_malformed_file_names_file_and_line_and_nothing_is_written() {
+    let cli = Cli::new().await;
+    let good = cli.file("good.txt", b"A fine headline\n\nA body.\n");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "no-answer.txt",
+            b"Headline\n\nFrequently Asked Questions\nQ: Why?\n".to_vec(),
+            "no-answer.txt:4:",
+        ),
+        (
+            "empty.txt",
+            b", , ,\n\n".to_vec(),
+            "empty.txt:3: no headline",
+        ),
+        (
+            "latin1.txt",
+            b"Headline\n\nCaf\xe9 society\n".to_vec(),
+            "latin1.txt:3: the file is not valid UTF-8",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let bad = cli.file(name, &bytes);
+        let out = cli.run(&["import", &good, &bad, "--publish"], None);
+        assert!(!out.status.success());
+        let err = stderr(&out);
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(err.contains("nothing was imported"), "{err}");
+    }
+    assert!(cli.articles().await.is_empty());
+}
+
+#[tokio::test]
+async fn the_same_headline_is_refused_unless_update_is_given() {
+    let cli = Cli::new().await;
+    let seed = cli.file("seed.txt", SEED.as_bytes());
+    assert!(cli.run(&["import", &seed], None).status.success());
+    let edited = cli.file(
+        "edited.txt",
+        SEED.replace("Wang Yi", "the foreign minister").as_bytes(),
+    );
+    let out = cli.run(&["import", &edited], None);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("already exists; use --update"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(cli.articles().await[0].version, 1);
+
+    let out = cli.run(&["import", &edited, "--update"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list = cli.articles().await;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].version, 2);
+    let store = gazette::server::db::connect(&cli.url).await.unwrap();
+    let a = store.article_by_id(list[0].id).await.unwrap().unwrap();
+    assert!(a.body.markdown.contains("the foreign minister"));
+}
+
+#[tokio::test]
+async fn user_add_reads_the_password_from_stdin_and_checks_it() {
+    let cli = Cli::new().await;
+    let args = [
+        "user",
+        "add",
+        "--email",
+        "olive@example.com",
+        "--name",
+        "Olive Owner",
+        "--role",
+        "owner",
+        "--password-stdin",
+    ];
+    let out = cli.run(&args, Some("short\n"));
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("at least 12") || stderr(&out).contains("12 to 1024"));
+    let out = cli.run(&args, Some("a long enough secret\n"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let store = gazette::server::db::connect(&cli.url).await.unwrap();
+    let u = store
+        .find_login("olive@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(u.user.role, gazette::model::Role::Owner);
+    assert!(u.password_hash.starts_with("$argon2id$"));
+    let out = cli.run(&args, Some("a long enough secret\n"));
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("already exists"));
+    let bad_role = cli.run(
+        &[
+            "user",
+            "add",
+            "--email",
+            "x@example.com",
+            "--name",
+            "X",
+            "--role",
+            "chief",
+            "--password-stdin",
+        ],
+        Some("a long enough secret"),
+    );
+    assert!(stderr(&bad_role).contains("unknown role"));
+}
+
+#[tokio::test]
+async fn backup_writes_a_usable_copy() {
+    let cli = Cli::new().await;
+    if !cli.url.starts_with("sqlite:") {
+        return;
+    }
+    let seed = cli.file("seed.txt", SEED.as_bytes());
+    assert!(cli
+        .run(&["import", &seed, "--publish"], None)
+        .status
+        .success());
+    let target = cli.db.dir.path().join("copy.db");
+    let out = cli.run(&["backup", &target.to_string_lossy()], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(Path::new(&target).exists());
+    let copy = gazette::server::db::connect(&format!("sqlite://{}", target.display()))
+        .await
+        .unwrap();
+    assert_eq!(copy.count_articles().await.unwrap(), 1);
+}

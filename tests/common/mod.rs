@@ -1,0 +1,245 @@
+//! A Gazette site for tests: the full HTTP app on a fresh database, SQLite by default or
+//! PostgreSQL when `TEST_DATABASE_URL` names a server (a new database per site).
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use gazette::model::{ArticleDraft, FaqDraft, Role, User};
+use gazette::server::auth;
+use gazette::server::config::Config;
+use gazette::server::db::{self, DynStore};
+use gazette::server::state::AppState;
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct Site {
+    pub app: Router,
+    pub store: DynStore,
+    _db: TestDb,
+}
+
+/// A fresh database: a SQLite file in a temporary folder, or a PostgreSQL database that
+/// is dropped again when this goes out of scope.
+pub struct TestDb {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(server) if !server.is_empty() => {
+                use sqlx::Connection;
+                let name = format!(
+                    "gazette_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst),
+                    chrono::Utc::now().timestamp_micros()
+                );
+                let mut conn = sqlx::PgConnection::connect(&server)
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
+                let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    dir,
+                    postgres: Some((server, name)),
+                }
+            }
+            _ => TestDb {
+                url: format!("sqlite://{}/gazette.db", dir.path().display()),
+                dir,
+                postgres: None,
+            },
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((server, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs outside async code; a short-lived runtime on its own thread does the I/O.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&server).await {
+                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut conn)
+                        .await;
+                }
+            })
+        })
+        .join();
+    }
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+impl Site {
+    pub async fn new() -> Self {
+        Self::with_public_url("http://127.0.0.1:3000").await
+    }
+
+    pub async fn with_public_url(public_url: &str) -> Self {
+        let db = TestDb::new().await;
+        let url = db.url.clone();
+        let store = db::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        let config = Config {
+            database_url: url,
+            site_addr: "127.0.0.1:3000".parse().unwrap(),
+            public_url: public_url.into(),
+        };
+        let state = AppState {
+            leptos_options: LeptosOptions::builder().output_name("gazette").build(),
+            store: store.clone(),
+            config: Arc::new(config),
+        };
+        Site {
+            app: gazette::server::startup::app(state),
+            store,
+            _db: db,
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut req = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// Calls a server function the way the browser islands do (JSON in, JSON out).
+    pub async fn call(&self, name: &str, args: serde_json::Value, cookie: Option<&str>) -> Reply {
+        let mut req = Request::post(format!("/api/{name}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(args.to_string())).unwrap())
+            .await
+    }
+
+    pub async fn post_form(&self, path: &str, form: &str, cookie: Option<&str>) -> Reply {
+        let mut req =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(form.to_string())).unwrap())
+            .await
+    }
+
+    pub async fn user(&self, role: Role) -> User {
+        let email = format!(
+            "{}-{}@example.com",
+            role.as_str(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let new =
+            auth::new_user(&email, &format!("Test {}", role.as_str()), role, PASSWORD).unwrap();
+        self.store.create_user(&new).await.unwrap()
+    }
+
+    /// A session cookie for a new user with `role`.
+    pub async fn session(&self, role: Role) -> String {
+        let user = self.user(role).await;
+        let (token, hash) = auth::new_token();
+        self.store
+            .create_session(
+                user.id,
+                &hash,
+                chrono::Utc::now() + chrono::Duration::days(1),
+            )
+            .await
+            .unwrap();
+        format!("{}={token}", auth::SESSION_COOKIE)
+    }
+
+    pub async fn article_count(&self) -> i64 {
+        self.store.count_articles().await.unwrap()
+    }
+}
+
+pub fn sample_draft(title: &str) -> ArticleDraft {
+    ArticleDraft {
+        title: title.into(),
+        dek: "A short standfirst.".into(),
+        body: "First *paragraph*.\n\nSecond paragraph <script>alert(1)</script>.".into(),
+        takeaways: vec!["One".into(), "Two".into()],
+        analysis: "Why it **matters**.".into(),
+        faq: vec![
+            FaqDraft {
+                question: "What happened?".into(),
+                answer: "Something *notable*.".into(),
+            },
+            FaqDraft {
+                question: "What next?".into(),
+                answer: "More news.".into(),
+            },
+        ],
+        disclosure: Some(gazette::model::AiDisclosure {
+            level: gazette::model::AiLevel::Assisted,
+            statement: "Research assisted by a language model.".into(),
+            tool: Some("ExampleLM".into()),
+            reviewer: Some("Erin Editor".into()),
+        }),
+        tags: vec!["Science".into(), "Space Flight".into()],
+    }
+}
+
+/// Text that must never reach a client.
+pub fn assert_no_internals(body: &str) {
+    for leak in [
+        "sqlx",
+        "SELECT ",
+        "INSERT ",
+        "UPDATE ",
+        "panicked",
+        "/root/",
+        "src/",
+        "error returned from database",
+    ] {
+        assert!(!body.contains(leak), "response leaks {leak:?}: {body}");
+    }
+}
