@@ -23,10 +23,11 @@ test: test-tools build rust-test e2e
 
 rust-test:
 	cargo test --features ssr,islands
-	TEST_DATABASE_URL=$(PG_TEST_URL) cargo test --features ssr,islands --test api --test store --test cli
+	TEST_DATABASE_URL=$(PG_TEST_URL) cargo test --features ssr,islands --tests
 
 e2e:
 	cd end2end && npx playwright test
+	cd end2end && E2E_PG_SERVER=$(PG_TEST_URL) E2E_PORT=3101 npx playwright test
 
 lint:
 	cargo fmt --check

@@ -36,6 +36,15 @@ enum Command {
     },
     /// Write a consistent copy of the SQLite database to PATH.
     Backup { path: PathBuf },
+    /// Copy a whole site (users, articles, revisions) into an empty database.
+    Copy {
+        /// Source database URL (sqlite://… or postgres://…).
+        #[arg(long)]
+        from: String,
+        /// Target database URL; must hold no users or articles yet.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -75,6 +84,7 @@ async fn main() -> ExitCode {
             update,
         } => commands::import(&files, publish, update).await,
         Command::Backup { path } => commands::backup(&path).await,
+        Command::Copy { from, to } => commands::copy(&from, &to).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

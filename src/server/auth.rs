@@ -9,14 +9,16 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use axum::extract::{Form, State};
+use axum::extract::{ConnectInfo, Form, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use base64::Engine;
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "gazette_session";
 /// Shortest password accepted for a staff account.
@@ -161,8 +163,78 @@ pub struct LoginForm {
     password: String,
 }
 
+/// Failed logins allowed per account, and per client address, before delays begin.
+const FREE_ACCOUNT_FAILURES: i64 = 5;
+const FREE_ADDRESS_FAILURES: i64 = 20;
+/// Failures older than this are forgotten.
+const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+/// How long to wait after `failures` failures: nothing while under `free`, then 30 s
+/// doubling with each further failure, at most 15 minutes.
+pub fn lockout_delay(failures: i64, free: i64) -> Duration {
+    if failures < free {
+        return Duration::zero();
+    }
+    let steps = (failures - free).min(5) as u32;
+    Duration::seconds((30 * 2i64.pow(steps)).min(15 * 60))
+}
+
+/// Seconds until another attempt is allowed for these keys, if they are locked.
+async fn locked_for(store: &DynStore, keys: &[(String, i64)]) -> Result<Option<i64>, AppError> {
+    let now = Utc::now();
+    let mut wait = 0;
+    for (key, free) in keys {
+        let (count, last) = store
+            .login_failures(key, now - Duration::minutes(FAILURE_WINDOW_MINUTES))
+            .await?;
+        if let Some(last) = last {
+            let until = last + lockout_delay(count, *free);
+            wait = wait.max((until - now).num_seconds());
+        }
+    }
+    Ok((wait > 0).then_some(wait))
+}
+
+fn too_many_attempts(seconds: i64) -> Response {
+    let minutes = (seconds + 59) / 60;
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many attempts · Gazette</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/gazette.css\"></head><body><main id=\"main\"><section class=\"auth-form\">\
+         <h1>Too many attempts</h1><p role=\"alert\">Too many failed logins. Try again in {minutes} minute(s).</p>\
+         <p><a href=\"/admin/login\">Back to the login page</a></p></section></main></body></html>"
+    );
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, seconds.to_string())],
+        axum::response::Html(body),
+    )
+        .into_response()
+}
+
 /// `POST /admin/login`: a generic error for any failure, so accounts can't be enumerated.
-pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
+/// Failures are counted in the database per account and per client address, so the
+/// limits hold across every instance; `X-Forwarded-For` is not trusted.
+pub async fn login(
+    State(state): State<AppState>,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let account_key = format!("account:{}", form.email.trim().to_lowercase());
+    let address_key = format!(
+        "address:{}",
+        client
+            .map(|c| c.0 .0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into())
+    );
+    let keys = [
+        (account_key.clone(), FREE_ACCOUNT_FAILURES),
+        (address_key.clone(), FREE_ADDRESS_FAILURES),
+    ];
+    match locked_for(&state.store, &keys).await {
+        Ok(Some(seconds)) => return too_many_attempts(seconds),
+        Ok(None) => {}
+        Err(e) => return error_redirect("/admin/login", form_error(&e)),
+    }
     let found = match state.store.find_login(&form.email).await {
         Ok(found) => found,
         Err(e) => return error_redirect("/admin/login", form_error(&e)),
@@ -175,12 +247,18 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
             false
         }
     };
-    match found {
-        Some(u) if ok => start_session(&state, &u.user, "/admin")
+    let outcome = match found {
+        Some(u) if ok => {
+            let _ = state.store.clear_login_failures(&account_key).await;
+            start_session(&state, &u.user, "/admin").await
+        }
+        _ => state
+            .store
+            .record_login_failure(&[account_key, address_key])
             .await
-            .unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e))),
-        _ => error_redirect("/admin/login", FormError::InvalidLogin),
-    }
+            .map(|()| error_redirect("/admin/login", FormError::InvalidLogin)),
+    };
+    outcome.unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e)))
 }
 
 /// `POST /admin/logout`: ends the session and clears the cookie.

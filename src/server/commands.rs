@@ -139,6 +139,40 @@ pub async fn import_parsed(
     Ok(parsed.len())
 }
 
+/// Copies a whole site (users, articles, revisions) into an empty database, in either
+/// direction between SQLite and PostgreSQL. Nothing is written if the target is not empty.
+pub async fn copy(from: &str, to: &str) -> Result<(), String> {
+    let open = |url: String| async move {
+        let store = db::connect(&url).await?;
+        store
+            .migrate()
+            .await
+            .map_err(|_| format!("the migrations could not be applied to {}", redact(&url)))?;
+        Ok::<_, String>(store)
+    };
+    let source = open(from.to_string()).await?;
+    let target = open(to.to_string()).await?;
+    let site = source.export_site().await.map_err(|e| e.to_string())?;
+    target.import_site(&site).await.map_err(|e| e.to_string())?;
+    println!(
+        "copied {} user(s), {} article(s), {} revision(s)",
+        site.users.len(),
+        site.articles.len(),
+        site.revisions.len()
+    );
+    Ok(())
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
 pub async fn backup(path: &Path) -> Result<(), String> {
     let config = Config::from_env()?;
     if !config.database_url.starts_with("sqlite:") {

@@ -3,6 +3,8 @@
 
 use super::auth;
 use super::commands::{import_parsed, open_store};
+use super::config::Config;
+use super::db::DynStore;
 use super::import;
 use super::state::AppState;
 use crate::app::{shell, App};
@@ -13,7 +15,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use leptos::config::get_configuration;
+use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
@@ -32,17 +34,7 @@ pub async fn serve() -> Result<(), String> {
         )
         .init();
     let (config, store) = open_store().await?;
-    if store.count_articles().await.map_err(|e| e.to_string())? == 0 {
-        let parsed =
-            import::parse(SEED_ARTICLE).map_err(|e| format!("bundled seed article: {e}"))?;
-        import_parsed(
-            &store,
-            vec![("seed-article.txt".into(), parsed)],
-            true,
-            false,
-        )
-        .await?;
-    }
+    seed(&store).await?;
     let setup_link = if store.count_users().await.map_err(|e| e.to_string())? == 0 {
         let (token, hash) = auth::new_token();
         store
@@ -54,13 +46,7 @@ pub async fn serve() -> Result<(), String> {
         None
     };
 
-    let mut leptos_options = get_configuration(None)
-        .map_err(|e| format!("leptos configuration: {e}"))?
-        .leptos_options;
-    leptos_options.site_addr = config.site_addr;
-    if leptos_options.output_name.is_empty() {
-        leptos_options.output_name = "gazette".into();
-    }
+    let leptos_options = leptos_options(&config);
     let state = AppState {
         leptos_options,
         store,
@@ -73,12 +59,46 @@ pub async fn serve() -> Result<(), String> {
     if let Some(link) = setup_link {
         println!("Create the owner account (one-time link): {link}");
     }
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Imports the bundled sample article into a database with no articles.
+async fn seed(store: &DynStore) -> Result<(), String> {
+    let count = || async { store.count_articles().await.map_err(|e| e.to_string()) };
+    if count().await? > 0 {
+        return Ok(());
+    }
+    let parsed = import::parse(SEED_ARTICLE).map_err(|e| format!("bundled seed article: {e}"))?;
+    match import_parsed(
+        store,
+        vec![("seed-article.txt".into(), parsed)],
+        true,
+        false,
+    )
+    .await
+    {
+        Ok(_) => Ok(()),
+        // Another instance starting at the same moment seeded it first.
+        Err(_) if count().await? > 0 => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Leptos settings: the output name cargo-leptos compiled in, the site folder from
+/// `LEPTOS_SITE_ROOT` (default `target/site`), and our listen address.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("gazette"))
+        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .build()
 }
 
 /// The whole HTTP application for `state`.

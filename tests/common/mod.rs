@@ -22,6 +22,7 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct Site {
     pub app: Router,
     pub store: DynStore,
+    pub url: String,
     _db: TestDb,
 }
 
@@ -65,6 +66,13 @@ impl TestDb {
                 postgres: None,
             },
         }
+    }
+}
+
+impl TestDb {
+    /// The PostgreSQL server URL and database name, when testing on PostgreSQL.
+    pub fn postgres(&self) -> Option<&(String, String)> {
+        self.postgres.as_ref()
     }
 }
 
@@ -112,7 +120,7 @@ impl Site {
         let store = db::connect(&url).await.unwrap();
         store.migrate().await.unwrap();
         let config = Config {
-            database_url: url,
+            database_url: url.clone(),
             site_addr: "127.0.0.1:3000".parse().unwrap(),
             public_url: public_url.into(),
         };
@@ -124,6 +132,7 @@ impl Site {
         Site {
             app: gazette::server::startup::app(state),
             store,
+            url,
             _db: db,
         }
     }

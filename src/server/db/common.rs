@@ -98,6 +98,13 @@ pub struct SlugNameRow {
     pub name: String,
 }
 
+/// The current time at the precision both backends store (microseconds), so a copied
+/// site compares equal to its source.
+pub fn now() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(6)
+}
+
 /// Assembles an article from its row and the rows of its parts.
 pub fn assemble(
     r: ArticleRow,
@@ -166,7 +173,9 @@ macro_rules! impl_store {
         use $crate::error::AppError;
         use $crate::model::{Article, ArticleSummary, User};
         use $crate::server::db::common::*;
-        use $crate::server::db::{Content, NewUser, Result, Store, UserPasshash};
+        use $crate::server::db::{
+            Content, NewUser, RevisionRecord, Result, SiteCopy, Store, UserPasshash, UserRecord,
+        };
         use chrono::{DateTime, Utc};
 
         type Conn = <$db as sqlx::Database>::Connection;
@@ -285,7 +294,7 @@ macro_rules! impl_store {
             .bind(article.version)
             .bind(snapshot)
             .bind(by.map(|u| u.id))
-            .bind(Utc::now())
+            .bind(now())
             .execute(&mut *conn)
             .await?;
             Ok(article)
@@ -361,7 +370,7 @@ macro_rules! impl_store {
             async fn add_setup_token(&self, token_hash: &str) -> Result<()> {
                 sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
                     .bind(token_hash)
-                    .bind(Utc::now())
+                    .bind(now())
                     .execute(&self.pool)
                     .await?;
                 Ok(())
@@ -384,7 +393,7 @@ macro_rules! impl_store {
             }
 
             async fn create_session(&self, user_id: i64, token_hash: &str, expires_at: DateTime<Utc>) -> Result<()> {
-                let now = Utc::now();
+                let now = now();
                 sqlx::query(
                     "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
                      VALUES ($1, $2, $3, $3, $4)",
@@ -404,7 +413,7 @@ macro_rules! impl_store {
                      RETURNING user_id AS id, '' AS email, '' AS name, '' AS slug, '' AS role",
                 )
                 .bind(token_hash)
-                .bind(Utc::now())
+                .bind(now())
                 .fetch_optional(&self.pool)
                 .await?;
                 let Some(row) = row else { return Ok(None) };
@@ -478,7 +487,7 @@ macro_rules! impl_store {
                 by: Option<&User>,
                 published_at: Option<DateTime<Utc>>,
             ) -> Result<Article> {
-                let now = Utc::now();
+                let now = now();
                 let (level, statement, tool, reviewer) = disclosure_parts(c);
                 let status = if published_at.is_some() { "published" } else { "draft" };
                 let mut tx = self.pool.begin_with($begin).await?;
@@ -550,7 +559,7 @@ macro_rules! impl_store {
                 .bind(statement)
                 .bind(tool)
                 .bind(reviewer)
-                .bind(Utc::now())
+                .bind(now())
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -575,7 +584,7 @@ macro_rules! impl_store {
             }
 
             async fn publish_article(&self, id: i64, base_version: i64, by: Option<&User>) -> Result<Article> {
-                let now = Utc::now();
+                let now = now();
                 let mut tx = self.pool.begin_with($begin).await?;
                 let changed = sqlx::query(
                     "UPDATE articles SET status = 'published', published_at = COALESCE(published_at, $3), \
@@ -594,6 +603,169 @@ macro_rules! impl_store {
                 tx.commit().await?;
                 Ok(article)
             }
+
+            async fn login_failures(&self, key: &str, since: DateTime<Utc>) -> Result<(i64, Option<DateTime<Utc>>)> {
+                let row: (i64, Option<DateTime<Utc>>) =
+                    sqlx::query_as("SELECT COUNT(*), MAX(at) FROM login_failures WHERE key = $1 AND at > $2")
+                        .bind(key)
+                        .bind(since)
+                        .fetch_one(&self.pool)
+                        .await?;
+                Ok(row)
+            }
+
+            async fn record_login_failure(&self, keys: &[String]) -> Result<()> {
+                let now = now();
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                    .bind(now - chrono::Duration::hours(1))
+                    .execute(&mut *tx)
+                    .await?;
+                for key in keys {
+                    sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                        .bind(key)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn clear_login_failures(&self, key: &str) -> Result<()> {
+                sqlx::query("DELETE FROM login_failures WHERE key = $1")
+                    .bind(key)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn export_site(&self) -> Result<SiteCopy> {
+                let mut conn = self.pool.acquire().await?;
+                let users: Vec<UserRecord> = sqlx::query_as(
+                    "SELECT id, email, name, slug, role, password_hash, created_at FROM users ORDER BY id",
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+                let ids: Vec<(i64, DateTime<Utc>)> =
+                    sqlx::query_as("SELECT id, created_at FROM articles ORDER BY id")
+                        .fetch_all(&mut *conn)
+                        .await?;
+                let mut articles = Vec::with_capacity(ids.len());
+                for (id, created_at) in ids {
+                    if let Some(a) = load(&mut conn, KeyArg::Id(id)).await? {
+                        articles.push((a, created_at));
+                    }
+                }
+                let revisions: Vec<RevisionRecord> = sqlx::query_as(
+                    "SELECT article_id, version, snapshot, user_id, created_at FROM revisions \
+                     ORDER BY article_id, version",
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+                Ok(SiteCopy { users, articles, revisions })
+            }
+
+            async fn import_site(&self, site: &SiteCopy) -> Result<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let (existing,): (i64,) =
+                    sqlx::query_as("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM articles)")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if existing > 0 {
+                    return Err(AppError::Conflict(
+                        "The target database already holds users or articles; copy only into an empty one."
+                            .into(),
+                    ));
+                }
+                for u in &site.users {
+                    sqlx::query(
+                        "INSERT INTO users (id, email, name, slug, role, password_hash, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(u.id)
+                    .bind(&u.email)
+                    .bind(&u.name)
+                    .bind(&u.slug)
+                    .bind(&u.role)
+                    .bind(&u.password_hash)
+                    .bind(u.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for (a, created_at) in &site.articles {
+                    insert_article_copy(&mut tx, a, *created_at).await?;
+                }
+                for r in &site.revisions {
+                    sqlx::query(
+                        "INSERT INTO revisions (article_id, version, snapshot, user_id, created_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(r.article_id)
+                    .bind(r.version)
+                    .bind(&r.snapshot)
+                    .bind(r.user_id)
+                    .bind(r.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                <$store>::after_import(&mut tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+
+        /// Inserts an article row keeping its id, for copying a site.
+        async fn insert_article_copy(conn: &mut Conn, a: &Article, created_at: DateTime<Utc>) -> Result<()> {
+            let d = a.disclosure.as_ref();
+            sqlx::query(
+                "INSERT INTO articles (id, slug, title, dek, body_md, body_html, analysis_md, analysis_html, \
+                 disclosure_level, disclosure_statement, disclosure_tool, disclosure_reviewer, status, \
+                 published_at, created_at, updated_at, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+            )
+            .bind(a.id)
+            .bind(&a.slug)
+            .bind(&a.title)
+            .bind(&a.dek)
+            .bind(&a.body.markdown)
+            .bind(&a.body.html)
+            .bind(&a.analysis.markdown)
+            .bind(&a.analysis.html)
+            .bind(d.map(|d| d.level.as_str()))
+            .bind(d.map(|d| d.statement.as_str()))
+            .bind(d.and_then(|d| d.tool.as_deref()))
+            .bind(d.and_then(|d| d.reviewer.as_deref()))
+            .bind(a.status.as_str())
+            .bind(a.published_at)
+            .bind(created_at)
+            .bind(a.updated_at)
+            .bind(a.version)
+            .execute(&mut *conn)
+            .await?;
+            let content = Content {
+                title: a.title.clone(),
+                dek: a.dek.clone(),
+                body: a.body.clone(),
+                takeaways: a.takeaways.clone(),
+                analysis: a.analysis.clone(),
+                faq: a.faq.clone(),
+                disclosure: a.disclosure.clone(),
+                tags: a.tags.clone(),
+            };
+            write_parts(conn, a.id, &content).await?;
+            for (pos, author) in a.authors.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO article_authors (article_id, user_id, position) \
+                     SELECT $1, id, $2 FROM users WHERE slug = $3",
+                )
+                .bind(a.id)
+                .bind(pos as i64)
+                .bind(&author.slug)
+                .execute(&mut *conn)
+                .await?;
+            }
+            Ok(())
         }
 
         async fn insert_user(conn: &mut Conn, new: &NewUser) -> Result<User> {
@@ -618,7 +790,7 @@ macro_rules! impl_store {
             .bind(&slug)
             .bind(new.role.as_str())
             .bind(&new.password_hash)
-            .bind(Utc::now())
+            .bind(now())
             .fetch_one(&mut *conn)
             .await
             .map_err(|e| match AppError::from(e) {

@@ -45,6 +45,36 @@ pub struct Content {
     pub tags: Vec<Tag>,
 }
 
+/// A staff account as copied between databases, hash included; never `Serialize`.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub slug: String,
+    pub role: String,
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct RevisionRecord {
+    pub article_id: i64,
+    pub version: i64,
+    pub snapshot: String,
+    pub user_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Everything a site keeps that must survive a move between databases: users,
+/// articles with every part, and their revisions. Sessions are not moved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SiteCopy {
+    pub users: Vec<UserRecord>,
+    pub articles: Vec<(Article, DateTime<Utc>)>,
+    pub revisions: Vec<RevisionRecord>,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Applies pending migrations; safe to call from several instances at once.
@@ -101,6 +131,22 @@ pub trait Store: Send + Sync + 'static {
         base_version: i64,
         by: Option<&User>,
     ) -> Result<Article>;
+
+    /// Failed logins recorded for `key` since `since`: how many, and when the last was.
+    async fn login_failures(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(i64, Option<DateTime<Utc>>)>;
+    /// Records one failed login under each key, pruning records older than an hour.
+    async fn record_login_failure(&self, keys: &[String]) -> Result<()>;
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
+
+    /// Reads the whole site for copying to another database.
+    async fn export_site(&self) -> Result<SiteCopy>;
+    /// Writes a whole site into this (empty) database in one transaction, keeping ids.
+    /// `Conflict` if the database already holds users or articles.
+    async fn import_site(&self, site: &SiteCopy) -> Result<()>;
 }
 
 pub type DynStore = Arc<dyn Store>;

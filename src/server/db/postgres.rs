@@ -34,4 +34,20 @@ impl PgStore {
     }
 }
 
+impl PgStore {
+    /// Moves each identity sequence past the ids a copy brought in.
+    async fn after_import(conn: &mut sqlx::PgConnection) -> super::Result<()> {
+        for table in ["users", "articles", "tags", "revisions"] {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 GREATEST((SELECT MAX(id) FROM {table}), 1))"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
 super::common::impl_store!(PgStore, sqlx::Postgres, "BEGIN");

@@ -36,10 +36,24 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
+    /// SQLite has no migration lock: when another process applies the same migration at
+    /// the same moment, ours fails on the existing table; trying again finds it recorded.
     async fn run_migrations(&self) -> super::Result<()> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.pool)
-            .await?;
+        let mut attempt = 0;
+        loop {
+            match sqlx::migrate!("./migrations/sqlite").run(&self.pool).await {
+                Ok(()) => return Ok(()),
+                Err(_) if attempt < 5 => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Nothing to do: SQLite picks the next id from the largest one present.
+    async fn after_import(_conn: &mut sqlx::SqliteConnection) -> super::Result<()> {
         Ok(())
     }
 

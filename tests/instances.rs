@@ -1,0 +1,352 @@
+//! Several `gazette` instances on one database behave as one site: sessions, publishing,
+//! edits and conflicting saves are shared. Runs on PostgreSQL when `TEST_DATABASE_URL`
+//! is set, otherwise on one SQLite file shared by both processes.
+
+mod common;
+
+use common::*;
+use gazette::model::{Role, SavedArticle};
+use serde_json::json;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Instance {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(url: &str) -> Instance {
+    let port = free_port();
+    let site_root = tempfile::tempdir().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .env("DATABASE_URL", url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", site_root.path())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    Instance {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+async fn wait_healthy(client: &reqwest::Client, i: &mut Instance) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = i.child.try_wait().unwrap() {
+            panic!("instance at {} exited: {status}", i.base);
+        }
+        if let Ok(r) = client.get(format!("{}/healthz", i.base)).send().await {
+            if r.status() == 200 {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "{} never became healthy", i.base);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn call(
+    client: &reqwest::Client,
+    i: &Instance,
+    name: &str,
+    args: serde_json::Value,
+    cookie: &str,
+) -> (u16, String) {
+    let r = client
+        .post(format!("{}/api/{name}", i.base))
+        .header("cookie", cookie)
+        .header("accept", "application/json")
+        .json(&args)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn get(client: &reqwest::Client, i: &Instance, path: &str) -> (u16, String) {
+    let r = client
+        .get(format!("{}{path}", i.base))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn two_instances_serve_one_site() {
+    let db = TestDb::new().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // Both start at once on an empty database: migrations and seeding must not race.
+    let mut a = start(&db.url);
+    let mut b = start(&db.url);
+    wait_healthy(&client, &mut a).await;
+    wait_healthy(&client, &mut b).await;
+    let store = gazette::server::db::connect(&db.url).await.unwrap();
+    assert_eq!(
+        store.count_articles().await.unwrap(),
+        1,
+        "the seed is imported once"
+    );
+    let new =
+        gazette::server::auth::new_user("erin@example.com", "Erin Editor", Role::Editor, PASSWORD)
+            .unwrap();
+    store.create_user(&new).await.unwrap();
+
+    // Log in on A, use the session on B.
+    let login = client
+        .post(format!("{}/admin/login", a.base))
+        .form(&[("email", "erin@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 303);
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        call(&client, &b, "list_articles", json!({}), &cookie)
+            .await
+            .0,
+        200
+    );
+
+    // Publish on A; B serves it on its home page and at its URL.
+    let draft = sample_draft("Two instances, one newsroom");
+    let (status, body) = call(
+        &client,
+        &a,
+        "save_article",
+        json!({ "id": null, "base_version": null, "draft": draft }),
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let saved: SavedArticle = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        get(&client, &b, &format!("/articles/{}", saved.slug))
+            .await
+            .0,
+        404
+    );
+    let (status, body) = call(
+        &client,
+        &a,
+        "publish_article",
+        json!({ "id": saved.id, "version": saved.version }),
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let published: SavedArticle = serde_json::from_str(&body).unwrap();
+    let started = Instant::now();
+    loop {
+        let home = get(&client, &b, "/").await.1;
+        let page = get(&client, &b, &format!("/articles/{}", saved.slug))
+            .await
+            .0;
+        if home.contains("Two instances, one newsroom") && page == 200 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "B did not serve A's publish within 1 s"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    println!("publish on A visible on B after {:?}", started.elapsed());
+
+    // Edit on B; A serves the new text.
+    let mut edited = sample_draft("Two instances, one newsroom");
+    edited.body = "Edited on the second instance.".into();
+    let (status, body) = call(
+        &client,
+        &b,
+        "save_article",
+        json!({ "id": saved.id, "base_version": published.version, "draft": edited }),
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let after_edit: SavedArticle = serde_json::from_str(&body).unwrap();
+    let page = get(&client, &a, &format!("/articles/{}", saved.slug))
+        .await
+        .1;
+    assert!(page.contains("Edited on the second instance."));
+
+    // The same base version saved on A and B at once: one wins, one conflicts.
+    let mut from_a = sample_draft("Two instances, one newsroom");
+    from_a.body = "A's version".into();
+    let mut from_b = sample_draft("Two instances, one newsroom");
+    from_b.body = "B's version".into();
+    let (ra, rb) = tokio::join!(
+        call(
+            &client,
+            &a,
+            "save_article",
+            json!({ "id": saved.id, "base_version": after_edit.version, "draft": from_a }),
+            &cookie
+        ),
+        call(
+            &client,
+            &b,
+            "save_article",
+            json!({ "id": saved.id, "base_version": after_edit.version, "draft": from_b }),
+            &cookie
+        ),
+    );
+    let mut statuses = [ra.0, rb.0];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "A: {ra:?} B: {rb:?}");
+    let stored = store.article_by_id(saved.id).await.unwrap().unwrap();
+    assert_eq!(stored.version, after_edit.version + 1);
+    let winner = if ra.0 == 200 {
+        "A's version"
+    } else {
+        "B's version"
+    };
+    assert_eq!(stored.body.markdown, winner);
+
+    // Logging out on B ends the session on A.
+    let out = client
+        .post(format!("{}/admin/logout", b.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    assert_eq!(
+        call(&client, &a, "list_articles", json!({}), &cookie)
+            .await
+            .0,
+        401
+    );
+}
+
+#[tokio::test]
+async fn failed_logins_are_limited_across_instances() {
+    let db = TestDb::new().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut a = start(&db.url);
+    let mut b = start(&db.url);
+    wait_healthy(&client, &mut a).await;
+    wait_healthy(&client, &mut b).await;
+    let store = gazette::server::db::connect(&db.url).await.unwrap();
+    let new =
+        gazette::server::auth::new_user("target@example.com", "Target", Role::Editor, PASSWORD)
+            .unwrap();
+    store.create_user(&new).await.unwrap();
+    let attempt = |i: &Instance, password: &'static str| {
+        client
+            .post(format!("{}/admin/login", i.base))
+            .form(&[("email", "target@example.com"), ("password", password)])
+            .send()
+    };
+    // Five failures spread over both instances lock the account on both.
+    for n in 0..5 {
+        let i = if n % 2 == 0 { &a } else { &b };
+        assert_eq!(attempt(i, "wrong password!").await.unwrap().status(), 303);
+    }
+    for i in [&a, &b] {
+        let r = attempt(i, PASSWORD).await.unwrap();
+        assert_eq!(
+            r.status(),
+            429,
+            "even the right password waits out the lock"
+        );
+        let retry: i64 = r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=30).contains(&retry), "{retry}");
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_database_at_start_up_is_a_clear_error() {
+    let out = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("migrate")
+        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:9/gazette")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot connect to PostgreSQL at 127.0.0.1:9"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_instance_recovers_when_its_database_connections_are_killed() {
+    let db = TestDb::new().await;
+    let Some((server, name)) = db.postgres().cloned() else {
+        eprintln!("skipped: set TEST_DATABASE_URL to run on PostgreSQL");
+        return;
+    };
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let mut a = start(&db.url);
+    wait_healthy(&client, &mut a).await;
+    assert_eq!(get(&client, &a, "/").await.0, 200);
+
+    use sqlx::Connection;
+    let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
+    let killed: Vec<(bool,)> = sqlx::query_as(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+    )
+    .bind(&name)
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert!(!killed.is_empty(), "the instance held connections");
+
+    // Every request answers (no hang); the instance reconnects on its own.
+    let started = Instant::now();
+    let mut failures = 0;
+    loop {
+        let (status, body) = get(&client, &a, "/healthz").await;
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 503, "{body}");
+        failures += 1;
+        assert!(started.elapsed() < Duration::from_secs(10), "no recovery");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (status, body) = get(&client, &a, "/").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("China Proposes Global AI Cooperation Framework"));
+    println!("recovered after {:?} ({failures} failed health checks)", started.elapsed());
+}
