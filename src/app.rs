@@ -5,6 +5,7 @@ use crate::pages::admin::list::AdminHome;
 use crate::pages::admin::login::{LoginPage, SetupPage};
 use crate::pages::article::ArticlePage;
 use crate::pages::home::HomePage;
+use crate::pages::listing::{AuthorPage, SearchPage, TagPage};
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
@@ -37,12 +38,20 @@ pub fn App() -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="masthead">
             <a class="brand" href="/">"Gazette"</a>
+            <nav class="site-nav" aria-label="Site">
+                <a href="/">"Latest"</a>
+                <a href="/search">"Search"</a>
+                <a href="/feed.xml">"RSS"</a>
+            </nav>
         </header>
         <Router>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/articles/:slug") view=ArticlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/tags/:slug") view=TagPage ssr=SsrMode::Async/>
+                    <Route path=path!("/authors/:slug") view=AuthorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
                     <Route path=path!("/admin/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async/>

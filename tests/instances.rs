@@ -323,13 +323,12 @@ async fn an_instance_recovers_when_its_database_connections_are_killed() {
 
     use sqlx::Connection;
     let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
-    let killed: Vec<(bool,)> = sqlx::query_as(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
-    )
-    .bind(&name)
-    .fetch_all(&mut admin)
-    .await
-    .unwrap();
+    let killed: Vec<(bool,)> =
+        sqlx::query_as("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+            .bind(&name)
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
     assert!(!killed.is_empty(), "the instance held connections");
 
     // Every request answers (no hang); the instance reconnects on its own.
@@ -348,5 +347,8 @@ async fn an_instance_recovers_when_its_database_connections_are_killed() {
     let (status, body) = get(&client, &a, "/").await;
     assert_eq!(status, 200);
     assert!(body.contains("China Proposes Global AI Cooperation Framework"));
-    println!("recovered after {:?} ({failures} failed health checks)", started.elapsed());
+    println!(
+        "recovered after {:?} ({failures} failed health checks)",
+        started.elapsed()
+    );
 }

@@ -1,28 +1,58 @@
 //! Reader-facing server functions: published articles only.
 
 use crate::error::AppError;
-use crate::model::{Article, ArticleStatus, ArticleSummary};
+use crate::model::{ArticlePage, ArticleSummary, AuthorProfile, Listing, SearchHit, Tag};
 use leptos::prelude::*;
 
-/// Articles per page on the home page.
+/// Articles per page on the home, tag and author pages.
 pub const PAGE_SIZE: i64 = 20;
+/// Related articles shown under an article.
+const RELATED: i64 = 4;
+/// Search results shown.
+const SEARCH_RESULTS: i64 = 30;
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    pub use crate::model::ArticleStatus;
     pub use crate::server::state::AppState;
     pub use leptos::prelude::expect_context;
+
+    /// The words of a reader's query, stripped of anything a search engine could read as
+    /// syntax (quotes, `*`, `OR`, punctuation, emoji): at most 12 words of 64 characters.
+    pub fn search_terms(query: &str) -> Vec<String> {
+        let query: String = query.chars().take(1000).collect();
+        query
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| w.chars().take(64).collect::<String>().to_lowercase())
+            .take(12)
+            .collect()
+    }
 }
 
-#[server(prefix = "/api", endpoint = "get_published_article")]
-pub async fn get_published_article(slug: String) -> Result<Article, AppError> {
+#[cfg(feature = "ssr")]
+pub use ssr::search_terms;
+
+/// One published article with what the page shows around it.
+#[server(prefix = "/api", endpoint = "get_article_page")]
+pub async fn get_article_page(slug: String) -> Result<ArticlePage, AppError> {
     use self::ssr::*;
     let state = expect_context::<AppState>();
-    state
+    let article = state
         .store
         .article_by_slug(&slug)
         .await?
         .filter(|a| a.status == ArticleStatus::Published)
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    let related = state.store.related_published(article.id, RELATED).await?;
+    let (newer, older) = state.store.neighbours(&article).await?;
+    Ok(ArticlePage {
+        article,
+        public_url: state.config.public_url.clone(),
+        related,
+        newer,
+        older,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "list_published_articles")]
@@ -33,5 +63,64 @@ pub async fn list_published_articles(page: i64) -> Result<Vec<ArticleSummary>, A
     state
         .store
         .list_published(PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        .await
+}
+
+/// A tag and a page of its published articles.
+#[server(prefix = "/api", endpoint = "list_tag")]
+pub async fn list_tag(slug: String, page: i64) -> Result<Listing<Tag>, AppError> {
+    use self::ssr::*;
+    let state = expect_context::<AppState>();
+    let page = page.max(1);
+    let tag = state
+        .store
+        .tag_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut articles = state
+        .store
+        .list_published_by_tag(&slug, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+        .await?;
+    let more = articles.len() as i64 > PAGE_SIZE;
+    articles.truncate(PAGE_SIZE as usize);
+    Ok(Listing {
+        subject: tag,
+        articles,
+        more,
+    })
+}
+
+/// An author's profile and a page of their published articles.
+#[server(prefix = "/api", endpoint = "list_author")]
+pub async fn list_author(slug: String, page: i64) -> Result<Listing<AuthorProfile>, AppError> {
+    use self::ssr::*;
+    let state = expect_context::<AppState>();
+    let page = page.max(1);
+    let author = state
+        .store
+        .author_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut articles = state
+        .store
+        .list_published_by_author(&slug, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+        .await?;
+    let more = articles.len() as i64 > PAGE_SIZE;
+    articles.truncate(PAGE_SIZE as usize);
+    Ok(Listing {
+        subject: author,
+        articles,
+        more,
+    })
+}
+
+/// Full-text search over published articles; any query is safe, an empty one finds nothing.
+#[server(prefix = "/api", endpoint = "search_articles")]
+pub async fn search_articles(query: String) -> Result<Vec<SearchHit>, AppError> {
+    use self::ssr::*;
+    let state = expect_context::<AppState>();
+    state
+        .store
+        .search(&search_terms(&query), SEARCH_RESULTS)
         .await
 }

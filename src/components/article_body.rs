@@ -2,7 +2,7 @@
 //! Analysis & Impact, the FAQ island and the AI disclosure note.
 
 use super::faq_accordion::FaqAccordion;
-use crate::model::{AiDisclosure, Article};
+use crate::model::{reading_minutes, AiDisclosure, Article};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
@@ -23,26 +23,51 @@ pub fn ArticleView(article: Article) -> impl IntoView {
         disclosure,
         authors,
         published_at,
+        updated_at,
         tags,
         ..
     } = article;
     let byline = (!authors.is_empty()).then(|| {
-        let names = authors
-            .iter()
-            .map(|a| a.name.clone())
-            .collect::<Vec<_>>()
-            .join(", ");
-        view! { <span class="byline">"By " {names}</span> }
+        let count = authors.len();
+        let links = authors
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let sep = match (i + 1 == count, i + 2 == count) {
+                    (true, _) => "",
+                    (_, true) => " and ",
+                    _ => ", ",
+                };
+                view! { <a href=format!("/authors/{}", a.slug) rel="author">{a.name}</a> {sep} }
+            })
+            .collect_view();
+        view! { <span class="byline">"By " {links}</span> }
     });
+    let words =
+        body.markdown.split_whitespace().count() + analysis.markdown.split_whitespace().count();
     let dateline = published_at.map(|at| {
-        view! { <time datetime=at.to_rfc3339()>{reader_date(at)}</time> }
+        let updated = (updated_at - at > chrono::Duration::minutes(10)).then(|| {
+            view! {
+                " · Updated "
+                <time datetime=updated_at.to_rfc3339()>{reader_date(updated_at)}</time>
+            }
+        });
+        view! {
+            <span class="dates">
+                <time datetime=at.to_rfc3339()>{reader_date(at)}</time>
+                {updated}
+            </span>
+        }
     });
     view! {
         <article class="article">
             <header class="article-header">
                 <h1>{title}</h1>
                 {(!dek.is_empty()).then(|| view! { <p class="dek">{dek}</p> })}
-                <p class="meta">{byline} {dateline}</p>
+                <p class="meta">
+                    {byline} {dateline}
+                    <span class="reading-time">{format!("{} min read", reading_minutes(words))}</span>
+                </p>
             </header>
             <div class="article-body" inner_html=body.html></div>
             {(!takeaways.is_empty()).then(|| view! { <Takeaways items=takeaways/> })}
@@ -59,7 +84,10 @@ pub fn ArticleView(article: Article) -> impl IntoView {
             {(!tags.is_empty()).then(|| {
                 view! {
                     <ul class="tags" aria-label="Tags">
-                        {tags.into_iter().map(|t| view! { <li>{t.name}</li> }).collect_view()}
+                        {tags
+                            .into_iter()
+                            .map(|t| view! { <li><a href=format!("/tags/{}", t.slug) rel="tag">{t.name}</a></li> })
+                            .collect_view()}
                     </ul>
                 }
             })}

@@ -4,4 +4,6 @@
 pub mod article_body;
 pub mod article_card;
 pub mod article_editor;
+pub mod article_list;
 pub mod faq_accordion;
+pub mod seo;

@@ -166,6 +166,45 @@ pub struct ArticleSummary {
     pub version: i64,
 }
 
+/// Everything the article page shows besides the article: its neighbours and the site's
+/// public address (for canonical links and structured data).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticlePage {
+    pub article: Article,
+    pub public_url: String,
+    pub related: Vec<ArticleSummary>,
+    pub newer: Option<ArticleSummary>,
+    pub older: Option<ArticleSummary>,
+}
+
+/// A public author page's subject.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorProfile {
+    pub slug: String,
+    pub name: String,
+    pub bio: String,
+}
+
+/// A list of articles under a heading (a tag or an author page).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing<T> {
+    pub subject: T,
+    pub articles: Vec<ArticleSummary>,
+    pub more: bool,
+}
+
+/// One search result; `snippet_html` is escaped text with matches in `<mark>`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub article: ArticleSummary,
+    pub snippet_html: String,
+}
+
+/// Minutes a reader needs for `words` words, at least one.
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(230).max(1)
+}
+
 /// One FAQ entry as an editor writes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaqDraft {

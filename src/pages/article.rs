@@ -1,12 +1,14 @@
-//! `/articles/{slug}`: one published article, complete without JavaScript.
+//! `/articles/{slug}`: one published article, complete without JavaScript, with its
+//! structured data, related articles and the next and previous stories.
 
 use super::not_found::NotFound;
 use super::{ErrorNote, Loading};
-use crate::api::public::get_published_article;
+use crate::api::public::get_article_page;
 use crate::components::article_body::ArticleView;
+use crate::components::seo::ArticleHead;
 use crate::error::AppError;
+use crate::model::ArticleSummary;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -18,17 +20,15 @@ pub fn ArticlePage() -> impl IntoView {
     view! {
         <Suspense fallback=Loading>
             {Suspend::new(async move {
-                match get_published_article(slug).await {
-                    Ok(article) => {
-                        let description = if article.dek.is_empty() {
-                            article.takeaways.first().cloned().unwrap_or_default()
-                        } else {
-                            article.dek.clone()
-                        };
+                match get_article_page(slug).await {
+                    Ok(page) => {
+                        let related = page.related.clone();
+                        let (newer, older) = (page.newer.clone(), page.older.clone());
                         view! {
-                            <Title text=format!("{} · Gazette", article.title)/>
-                            <Meta name="description" content=description/>
-                            <ArticleView article=article/>
+                            <ArticleHead page=page.clone()/>
+                            <ArticleView article=page.article/>
+                            <Related articles=related/>
+                            <NewerOlder newer=newer older=older/>
                         }
                         .into_any()
                     }
@@ -38,4 +38,41 @@ pub fn ArticlePage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+#[component]
+fn Related(articles: Vec<ArticleSummary>) -> impl IntoView {
+    (!articles.is_empty()).then(|| {
+        view! {
+            <section class="related" aria-labelledby="related-heading">
+                <h2 id="related-heading">"Related"</h2>
+                <ul>
+                    {articles
+                        .into_iter()
+                        .map(|a| view! { <li><a href=format!("/articles/{}", a.slug)>{a.title}</a></li> })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+#[component]
+fn NewerOlder(newer: Option<ArticleSummary>, older: Option<ArticleSummary>) -> impl IntoView {
+    (newer.is_some() || older.is_some()).then(|| {
+        view! {
+            <nav class="newer-older" aria-label="More stories">
+                {older.map(|a| view! {
+                    <a rel="prev" href=format!("/articles/{}", a.slug)>
+                        <span class="dir">"Previous story"</span> {a.title}
+                    </a>
+                })}
+                {newer.map(|a| view! {
+                    <a rel="next" class="next" href=format!("/articles/{}", a.slug)>
+                        <span class="dir">"Next story"</span> {a.title}
+                    </a>
+                })}
+            </nav>
+        }
+    })
 }

@@ -2,23 +2,18 @@
 
 use super::{ErrorNote, Loading};
 use crate::api::public::{list_published_articles, PAGE_SIZE};
-use crate::components::article_card::ArticleCard;
+use crate::components::article_list::{page_number, ArticleList};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let query = use_query_map();
-    let page = query
-        .read_untracked()
-        .get("page")
-        .and_then(|p| p.parse::<i64>().ok())
-        .unwrap_or(1)
-        .clamp(1, 100_000);
+    let page = page_number(use_query_map().read_untracked().get("page"));
     view! {
         <Title text="Gazette — latest news"/>
         <Meta name="description" content="The latest reporting and analysis from Gazette."/>
+        <Link rel="alternate" type_="application/rss+xml" title="Gazette" href="/feed.xml"/>
         <h1 class="page-title">"Latest news"</h1>
         <Suspense fallback=Loading>
             {Suspend::new(async move {
@@ -28,20 +23,8 @@ pub fn HomePage() -> impl IntoView {
                     }
                     Ok(list) => {
                         let more = list.len() as i64 == PAGE_SIZE;
-                        view! {
-                            <ul class="cards">
-                                {list.into_iter().map(|a| view! { <ArticleCard article=a/> }).collect_view()}
-                            </ul>
-                            <nav class="pager" aria-label="Pages">
-                                {(page > 1).then(|| view! {
-                                    <a rel="prev" href=format!("/?page={}", page - 1)>"← Newer"</a>
-                                })}
-                                {more.then(|| view! {
-                                    <a rel="next" href=format!("/?page={}", page + 1)>"Older →"</a>
-                                })}
-                            </nav>
-                        }
-                        .into_any()
+                        view! { <ArticleList articles=list base="/".to_string() page=page more=more/> }
+                            .into_any()
                     }
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                 }

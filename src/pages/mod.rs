@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod article;
 pub mod home;
+pub mod listing;
 pub mod not_found;
 
 use crate::error::AppError;

@@ -5,6 +5,7 @@ use super::auth;
 use super::commands::{import_parsed, open_store};
 use super::config::Config;
 use super::db::DynStore;
+use super::feeds;
 use super::import;
 use super::state::AppState;
 use crate::app::{shell, App};
@@ -17,6 +18,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use sha2::Digest;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 
@@ -110,12 +112,18 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/logout", post(auth::logout))
         .route("/admin/setup", post(auth::setup))
         .route("/healthz", get(healthz))
+        .route("/feed.xml", get(feeds::site_feed))
+        .route("/tags/{slug}/feed.xml", get(feeds::tag_feed))
+        .route("/sitemap.xml", get(feeds::sitemap))
+        .route("/news-sitemap.xml", get(feeds::news_sitemap))
+        .route("/robots.txt", get(feeds::robots))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(opts.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(|| {}, shell))
         .layer(middleware::from_fn(error_status))
+        .layer(middleware::from_fn(conditional_get))
         .layer(middleware::from_fn(headers))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(CompressionLayer::new())
@@ -148,6 +156,81 @@ async fn error_status(req: Request, next: Next) -> Response {
             StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Answers `If-None-Match` with 304 for public pages, feeds and sitemaps: their ETag is
+/// a hash of the body (weak, since compression may change the bytes sent).
+async fn conditional_get(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if !matches!(*req.method(), Method::GET | Method::HEAD)
+        || path.starts_with("/admin")
+        || path.starts_with("/api/")
+        || path.starts_with("/pkg/")
+    {
+        return next.run(req).await;
+    }
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let res = next.run(req).await;
+    if res.status() != StatusCode::OK {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let digest = sha2::Sha256::digest(without_nonce(&bytes));
+    let tag = format!(
+        "W/\"{}\"",
+        digest[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let Ok(value) = HeaderValue::from_str(&tag) else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    parts.headers.insert(header::ETAG, value);
+    let matches = if_none_match
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    if matches {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, axum::body::Body::empty());
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// The body with its per-request script nonce removed, so that unchanged pages hash the
+/// same. (The CSP does not rely on the nonce, so a cached copy's old nonce is harmless.)
+fn without_nonce(body: &[u8]) -> Vec<u8> {
+    const MARK: &[u8] = b"nonce=\"";
+    let Some(start) = body
+        .windows(MARK.len())
+        .position(|w| w == MARK)
+        .map(|i| i + MARK.len())
+    else {
+        return body.to_vec();
+    };
+    let Some(len) = body[start..].iter().position(|b| *b == b'"') else {
+        return body.to_vec();
+    };
+    let nonce = &body[start..start + len];
+    if nonce.is_empty() {
+        return body.to_vec();
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if body[i..].starts_with(nonce) {
+            i += nonce.len();
+        } else {
+            out.push(body[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Refuses state-changing requests sent from another site (CSRF): a foreign `Origin`

@@ -263,6 +263,24 @@ macro_rules! impl_store {
                 .execute(&mut *conn)
                 .await?;
             }
+            let faq_text = c
+                .faq
+                .iter()
+                .map(|f| format!("{}\n{}", f.question, f.answer.markdown))
+                .collect::<Vec<_>>()
+                .join("\n");
+            <$store>::index_search(
+                conn,
+                id,
+                [
+                    &c.title,
+                    &c.dek,
+                    &format!("{}\n\n{}", c.body.markdown, c.analysis.markdown),
+                    &c.takeaways.join("\n"),
+                    &faq_text,
+                ],
+            )
+            .await?;
             for (pos, tag) in c.tags.iter().enumerate() {
                 sqlx::query("INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
                     .bind(&tag.slug)
@@ -604,6 +622,134 @@ macro_rules! impl_store {
                 Ok(article)
             }
 
+            async fn related_published(&self, id: i64, limit: i64) -> Result<Vec<ArticleSummary>> {
+                let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+                    summary_select!(),
+                    " JOIN article_tags t ON t.article_id = a.id \
+                     WHERE a.status = 'published' AND a.id <> $1 \
+                     AND t.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $1) \
+                     GROUP BY a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, a.version \
+                     ORDER BY COUNT(*) DESC, a.published_at DESC LIMIT $2"
+                ))
+                .bind(id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn neighbours(&self, article: &Article) -> Result<(Option<ArticleSummary>, Option<ArticleSummary>)> {
+                let Some(at) = article.published_at else { return Ok((None, None)) };
+                let newer: Option<SummaryRow> = sqlx::query_as(concat!(
+                    summary_select!(),
+                    " WHERE a.status = 'published' AND (a.published_at > $1 OR (a.published_at = $1 AND a.id > $2)) \
+                     ORDER BY a.published_at ASC, a.id ASC LIMIT 1"
+                ))
+                .bind(at)
+                .bind(article.id)
+                .fetch_optional(&self.pool)
+                .await?;
+                let older: Option<SummaryRow> = sqlx::query_as(concat!(
+                    summary_select!(),
+                    " WHERE a.status = 'published' AND (a.published_at < $1 OR (a.published_at = $1 AND a.id < $2)) \
+                     ORDER BY a.published_at DESC, a.id DESC LIMIT 1"
+                ))
+                .bind(at)
+                .bind(article.id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok((newer.map(Into::into), older.map(Into::into)))
+            }
+
+            async fn tag_by_slug(&self, slug: &str) -> Result<Option<$crate::model::Tag>> {
+                let row: Option<SlugNameRow> = sqlx::query_as("SELECT slug, name FROM tags WHERE slug = $1")
+                    .bind(slug)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.map(|r| $crate::model::Tag { slug: r.slug, name: r.name }))
+            }
+
+            async fn list_published_by_tag(&self, tag_slug: &str, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>> {
+                let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+                    summary_select!(),
+                    " JOIN article_tags at ON at.article_id = a.id JOIN tags t ON t.id = at.tag_id \
+                     WHERE a.status = 'published' AND t.slug = $1 \
+                     ORDER BY a.published_at DESC, a.id DESC LIMIT $2 OFFSET $3"
+                ))
+                .bind(tag_slug)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn author_by_slug(&self, slug: &str) -> Result<Option<$crate::model::AuthorProfile>> {
+                let row: Option<(String, String, String)> =
+                    sqlx::query_as("SELECT slug, name, bio FROM users WHERE slug = $1")
+                        .bind(slug)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(row.map(|(slug, name, bio)| $crate::model::AuthorProfile { slug, name, bio }))
+            }
+
+            async fn list_published_by_author(&self, author_slug: &str, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>> {
+                let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+                    summary_select!(),
+                    " JOIN article_authors aa ON aa.article_id = a.id JOIN users u ON u.id = aa.user_id \
+                     WHERE a.status = 'published' AND u.slug = $1 \
+                     ORDER BY a.published_at DESC, a.id DESC LIMIT $2 OFFSET $3"
+                ))
+                .bind(author_slug)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn published_since(&self, since: DateTime<Utc>, limit: i64) -> Result<Vec<ArticleSummary>> {
+                let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+                    summary_select!(),
+                    " WHERE a.status = 'published' AND a.published_at > $1 \
+                     ORDER BY a.published_at DESC, a.id DESC LIMIT $2"
+                ))
+                .bind(since)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn latest_published_full(&self, tag_slug: Option<&str>, limit: i64) -> Result<Vec<Article>> {
+                let list = match tag_slug {
+                    Some(tag) => self.list_published_by_tag(tag, limit, 0).await?,
+                    None => self.list_published(limit, 0).await?,
+                };
+                let mut conn = self.pool.acquire().await?;
+                let mut out = Vec::with_capacity(list.len());
+                for s in list {
+                    if let Some(a) = load(&mut conn, KeyArg::Id(s.id)).await? {
+                        out.push(a);
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn search(&self, terms: &[String], limit: i64) -> Result<Vec<$crate::model::SearchHit>> {
+                if terms.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let rows = <$store>::search_rows(&self.pool, terms, limit).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(row, snippet)| $crate::model::SearchHit {
+                        article: row.into(),
+                        snippet_html: highlight(&snippet),
+                    })
+                    .collect())
+            }
+
             async fn login_failures(&self, key: &str, since: DateTime<Utc>) -> Result<(i64, Option<DateTime<Utc>>)> {
                 let row: (i64, Option<DateTime<Utc>>) =
                     sqlx::query_as("SELECT COUNT(*), MAX(at) FROM login_failures WHERE key = $1 AND at > $2")
@@ -643,7 +789,7 @@ macro_rules! impl_store {
             async fn export_site(&self) -> Result<SiteCopy> {
                 let mut conn = self.pool.acquire().await?;
                 let users: Vec<UserRecord> = sqlx::query_as(
-                    "SELECT id, email, name, slug, role, password_hash, created_at FROM users ORDER BY id",
+                    "SELECT id, email, name, slug, role, password_hash, bio, created_at FROM users ORDER BY id",
                 )
                 .fetch_all(&mut *conn)
                 .await?;
@@ -680,8 +826,8 @@ macro_rules! impl_store {
                 }
                 for u in &site.users {
                     sqlx::query(
-                        "INSERT INTO users (id, email, name, slug, role, password_hash, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        "INSERT INTO users (id, email, name, slug, role, password_hash, bio, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     )
                     .bind(u.id)
                     .bind(&u.email)
@@ -689,6 +835,7 @@ macro_rules! impl_store {
                     .bind(&u.slug)
                     .bind(&u.role)
                     .bind(&u.password_hash)
+                    .bind(&u.bio)
                     .bind(u.created_at)
                     .execute(&mut *tx)
                     .await?;
@@ -802,6 +949,27 @@ macro_rules! impl_store {
     };
 }
 
+/// Marks the database wraps around each match in a search snippet.
+pub const MATCH_START: char = '\u{1}';
+pub const MATCH_END: char = '\u{2}';
+
+/// Escapes a snippet for HTML and turns the match marks into `<mark>` elements.
+pub fn highlight(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len() + 32);
+    for c in snippet.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            MATCH_START => out.push_str("<mark>"),
+            MATCH_END => out.push_str("</mark>"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The key an article is looked up by.
 pub enum KeyArg<'a> {
     Id(i64),
@@ -819,5 +987,13 @@ macro_rules! concat_select {
     };
 }
 
+macro_rules! summary_select {
+    () => {
+        "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, a.version \
+         FROM articles a"
+    };
+}
+
 pub(crate) use concat_select;
 pub(crate) use impl_store;
+pub(crate) use summary_select;

@@ -6,7 +6,9 @@ pub mod postgres;
 pub mod sqlite;
 
 use crate::error::AppError;
-use crate::model::{AiDisclosure, Article, ArticleSummary, FaqItem, Rich, Tag, User};
+use crate::model::{
+    AiDisclosure, Article, ArticleSummary, AuthorProfile, FaqItem, Rich, SearchHit, Tag, User,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -54,6 +56,7 @@ pub struct UserRecord {
     pub slug: String,
     pub role: String,
     pub password_hash: String,
+    pub bio: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -131,6 +134,43 @@ pub trait Store: Send + Sync + 'static {
         base_version: i64,
         by: Option<&User>,
     ) -> Result<Article>;
+
+    /// Published articles sharing tags with article `id`, most shared tags first.
+    async fn related_published(&self, id: i64, limit: i64) -> Result<Vec<ArticleSummary>>;
+    /// The published articles just after and just before `article` (newer, older).
+    async fn neighbours(
+        &self,
+        article: &Article,
+    ) -> Result<(Option<ArticleSummary>, Option<ArticleSummary>)>;
+    async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>>;
+    async fn list_published_by_tag(
+        &self,
+        tag_slug: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ArticleSummary>>;
+    async fn author_by_slug(&self, slug: &str) -> Result<Option<AuthorProfile>>;
+    async fn list_published_by_author(
+        &self,
+        author_slug: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ArticleSummary>>;
+    /// Published articles first published after `since`, newest first.
+    async fn published_since(
+        &self,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<ArticleSummary>>;
+    /// The newest published articles in full (for feeds), optionally under one tag.
+    async fn latest_published_full(
+        &self,
+        tag_slug: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Article>>;
+    /// Full-text search over published articles, best match first. `terms` are plain
+    /// words (already stripped of query syntax).
+    async fn search(&self, terms: &[String], limit: i64) -> Result<Vec<SearchHit>>;
 
     /// Failed logins recorded for `key` since `since`: how many, and when the last was.
     async fn login_failures(

@@ -34,7 +34,65 @@ impl PgStore {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct SearchRow {
+    #[sqlx(flatten)]
+    summary: super::common::SummaryRow,
+    snippet: String,
+}
+
 impl PgStore {
+    /// Replaces article `id`'s entry in the full-text index.
+    async fn index_search(
+        conn: &mut sqlx::PgConnection,
+        id: i64,
+        [title, dek, body, takeaways, faq]: [&str; 5],
+    ) -> super::Result<()> {
+        sqlx::query(
+            "INSERT INTO article_search (article_id, title, dek, body, takeaways, faq) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (article_id) DO UPDATE SET \
+             title = EXCLUDED.title, dek = EXCLUDED.dek, body = EXCLUDED.body, \
+             takeaways = EXCLUDED.takeaways, faq = EXCLUDED.faq",
+        )
+        .bind(id)
+        .bind(title)
+        .bind(dek)
+        .bind(body)
+        .bind(takeaways)
+        .bind(faq)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// PostgreSQL full-text search: every term must match (`plainto_tsquery` takes no
+    /// query syntax); ranked by `ts_rank` over the weighted document.
+    async fn search_rows(
+        pool: &PgPool,
+        terms: &[String],
+        limit: i64,
+    ) -> super::Result<Vec<(super::common::SummaryRow, String)>> {
+        let options = format!(
+            "StartSel={}, StopSel={}, MaxWords=35, MinWords=15, HighlightAll=false",
+            super::common::MATCH_START,
+            super::common::MATCH_END
+        );
+        let rows: Vec<SearchRow> = sqlx::query_as(
+            "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, a.version, \
+             ts_headline('english', s.title || ' ' || s.dek || ' ' || s.takeaways || ' ' || s.faq || ' ' || s.body, \
+             q, $3) AS snippet \
+             FROM article_search s JOIN articles a ON a.id = s.article_id, plainto_tsquery('english', $1) q \
+             WHERE s.doc @@ q AND a.status = 'published' \
+             ORDER BY ts_rank(s.doc, q) DESC, a.published_at DESC LIMIT $2",
+        )
+        .bind(terms.join(" "))
+        .bind(limit)
+        .bind(options)
+        .fetch_all(pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.summary, r.snippet)).collect())
+    }
+
     /// Moves each identity sequence past the ids a copy brought in.
     async fn after_import(conn: &mut sqlx::PgConnection) -> super::Result<()> {
         for table in ["users", "articles", "tags", "revisions"] {

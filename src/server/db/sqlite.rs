@@ -7,6 +7,13 @@ use sqlx::sqlite::{
 use std::str::FromStr;
 use std::time::Duration;
 
+#[derive(sqlx::FromRow)]
+struct SearchRow {
+    #[sqlx(flatten)]
+    summary: super::common::SummaryRow,
+    snippet: String,
+}
+
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
 }
@@ -55,6 +62,57 @@ impl SqliteStore {
     /// Nothing to do: SQLite picks the next id from the largest one present.
     async fn after_import(_conn: &mut sqlx::SqliteConnection) -> super::Result<()> {
         Ok(())
+    }
+
+    /// Replaces article `id`'s entry in the full-text index.
+    async fn index_search(
+        conn: &mut sqlx::SqliteConnection,
+        id: i64,
+        [title, dek, body, takeaways, faq]: [&str; 5],
+    ) -> super::Result<()> {
+        sqlx::query("DELETE FROM article_search WHERE rowid = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(
+            "INSERT INTO article_search (rowid, title, dek, body, takeaways, faq) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(title)
+        .bind(dek)
+        .bind(body)
+        .bind(takeaways)
+        .bind(faq)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// FTS5 search: every term must match (each is quoted, so no query syntax gets
+    /// through); ranked by bm25 with the headline weighted highest.
+    async fn search_rows(
+        pool: &SqlitePool,
+        terms: &[String],
+        limit: i64,
+    ) -> super::Result<Vec<(super::common::SummaryRow, String)>> {
+        let query = terms
+            .iter()
+            .map(|t| format!("\"{}\"", t.replace('"', "")))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let rows: Vec<SearchRow> = sqlx::query_as(
+            "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, a.version, \
+             snippet(article_search, -1, char(1), char(2), '…', 24) AS snippet \
+             FROM article_search JOIN articles a ON a.id = article_search.rowid \
+             WHERE article_search MATCH $1 AND a.status = 'published' \
+             ORDER BY bm25(article_search, 10.0, 4.0, 1.0, 3.0, 2.0) LIMIT $2",
+        )
+        .bind(query)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.summary, r.snippet)).collect())
     }
 
     /// Writes a consistent copy of the whole database to `path` (`VACUUM INTO`).

@@ -1,0 +1,40 @@
+//! A page of article cards with "newer" / "older" links that work without JavaScript.
+
+use super::article_card::ArticleCard;
+use crate::model::ArticleSummary;
+use leptos::prelude::*;
+
+/// The page number in `?page=`, clamped to a sane range.
+pub fn page_number(raw: Option<String>) -> i64 {
+    raw.and_then(|p| p.parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, 100_000)
+}
+
+#[component]
+pub fn ArticleList(
+    articles: Vec<ArticleSummary>,
+    /// The page's own path, to which `?page=N` is added.
+    base: String,
+    page: i64,
+    more: bool,
+) -> impl IntoView {
+    let link = move |n: i64| {
+        if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}?page={n}")
+        }
+    };
+    view! {
+        <ul class="cards">
+            {articles.into_iter().map(|a| view! { <ArticleCard article=a/> }).collect_view()}
+        </ul>
+        {(page > 1 || more).then(|| view! {
+            <nav class="pager" aria-label="Pages">
+                {(page > 1).then(|| view! { <a rel="prev" href=link(page - 1)>"← Newer"</a> })}
+                {more.then(|| view! { <a rel="next" href=link(page + 1)>"Older →"</a> })}
+            </nav>
+        })}
+    }
+}

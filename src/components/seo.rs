@@ -1,0 +1,129 @@
+//! What machines read in an article page: `<head>` tags (description, canonical,
+//! OpenGraph, Twitter card) and one JSON-LD graph (`NewsArticle` + `FAQPage`).
+
+use crate::model::{AiLevel, ArticlePage};
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, Title};
+use serde_json::{json, Value};
+
+/// The IPTC digital source type for text a trained model generated.
+pub const IPTC_TRAINED_ALGORITHMIC_MEDIA: &str =
+    "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia";
+pub const SITE_NAME: &str = "Gazette";
+
+/// The text a page describes itself with: the dek, else the first takeaway.
+pub fn description(page: &ArticlePage) -> String {
+    let a = &page.article;
+    if !a.dek.is_empty() {
+        a.dek.clone()
+    } else {
+        a.takeaways.first().cloned().unwrap_or_default()
+    }
+}
+
+pub fn canonical(page: &ArticlePage) -> String {
+    format!("{}/articles/{}", page.public_url, page.article.slug)
+}
+
+/// The JSON-LD graph, escaped so that no field can close the `<script>` it sits in.
+pub fn json_ld(page: &ArticlePage) -> String {
+    let a = &page.article;
+    let url = canonical(page);
+    let authors: Vec<Value> = a
+        .authors
+        .iter()
+        .map(|p| {
+            json!({
+                "@type": "Person",
+                "name": p.name,
+                "url": format!("{}/authors/{}", page.public_url, p.slug),
+            })
+        })
+        .collect();
+    let mut article = json!({
+        "@type": "NewsArticle",
+        "@id": format!("{url}#article"),
+        "headline": a.title,
+        "description": description(page),
+        "author": authors,
+        "datePublished": a.published_at.map(|t| t.to_rfc3339()),
+        "dateModified": a.updated_at.to_rfc3339(),
+        "publisher": {
+            "@type": "Organization",
+            "name": SITE_NAME,
+            "url": page.public_url,
+        },
+        "mainEntityOfPage": { "@type": "WebPage", "@id": url },
+        "keywords": a.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        "isAccessibleForFree": true,
+    });
+    if a.disclosure
+        .as_ref()
+        .is_some_and(|d| d.level == AiLevel::GeneratedReviewed)
+    {
+        article["digitalSourceType"] = json!(IPTC_TRAINED_ALGORITHMIC_MEDIA);
+    }
+    let mut graph = vec![article];
+    if !a.faq.is_empty() {
+        graph.push(json!({
+            "@type": "FAQPage",
+            "@id": format!("{url}#faq"),
+            "mainEntity": a.faq.iter().map(|f| json!({
+                "@type": "Question",
+                "name": f.question,
+                "acceptedAnswer": { "@type": "Answer", "text": f.answer.markdown },
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    escape_for_script(&json!({ "@context": "https://schema.org", "@graph": graph }).to_string())
+}
+
+/// Makes JSON safe inside `<script>`: `<`, `>` and `&` become `\u` escapes, which JSON
+/// parsers read back as the same characters.
+pub fn escape_for_script(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+#[component]
+pub fn ArticleHead(page: ArticlePage) -> impl IntoView {
+    let a = &page.article;
+    let title = format!("{} · {SITE_NAME}", a.title);
+    let desc = description(&page);
+    let url = canonical(&page);
+    let published = a.published_at.map(|t| t.to_rfc3339()).unwrap_or_default();
+    let modified = a.updated_at.to_rfc3339();
+    let ld = json_ld(&page);
+    view! {
+        <Title text=title/>
+        <Meta name="description" content=desc.clone()/>
+        <Link rel="canonical" href=url.clone()/>
+        <Meta property="og:type" content="article"/>
+        <Meta property="og:site_name" content=SITE_NAME/>
+        <Meta property="og:title" content=a.title.clone()/>
+        <Meta property="og:description" content=desc.clone()/>
+        <Meta property="og:url" content=url/>
+        <Meta property="article:published_time" content=published/>
+        <Meta property="article:modified_time" content=modified/>
+        <Meta name="twitter:card" content="summary"/>
+        <Meta name="twitter:title" content=a.title.clone()/>
+        <Meta name="twitter:description" content=desc/>
+        <script type="application/ld+json" inner_html=ld></script>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_breakouts_are_escaped() {
+        let s = escape_for_script(r#"{"a":"</script><b>&"}"#);
+        assert!(!s.contains('<') && !s.contains('>'));
+        let back: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back["a"], "</script><b>&");
+    }
+}

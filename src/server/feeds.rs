@@ -1,0 +1,215 @@
+//! Machine-read documents: RSS 2.0 feeds (site and per tag) with full sanitised content,
+//! the sitemap, the Google News sitemap and robots.txt.
+
+use super::state::AppState;
+use crate::error::AppError;
+use crate::model::Article;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, Utc};
+use rss::{ChannelBuilder, GuidBuilder, ItemBuilder};
+
+const FEED_ITEMS: i64 = 20;
+const SITEMAP_MAX: i64 = 50_000;
+const NEWS_SITEMAP_MAX: i64 = 1_000;
+
+fn xml(body: String, content_type: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+fn failure(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, e.to_string()).into_response()
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// The article as one HTML document: body, takeaways, analysis, FAQ and disclosure.
+fn full_html(a: &Article) -> String {
+    let mut html = a.body.html.clone();
+    if !a.takeaways.is_empty() {
+        html.push_str("<h2>Key Takeaways</h2><ul>");
+        for t in &a.takeaways {
+            html.push_str(&format!("<li>{}</li>", escape(t)));
+        }
+        html.push_str("</ul>");
+    }
+    if !a.analysis.html.is_empty() {
+        html.push_str("<h2>Editor’s Analysis &amp; Impact</h2>");
+        html.push_str(&a.analysis.html);
+    }
+    if !a.faq.is_empty() {
+        html.push_str("<h2>Frequently Asked Questions</h2>");
+        for f in &a.faq {
+            html.push_str(&format!(
+                "<h3>{}</h3>{}",
+                escape(&f.question),
+                f.answer.html
+            ));
+        }
+    }
+    if let Some(d) = &a.disclosure {
+        html.push_str(&format!(
+            "<h2>AI Disclosure</h2><p><strong>{}</strong></p><p>{}</p>",
+            d.level.label(),
+            escape(&d.statement)
+        ));
+    }
+    html
+}
+
+fn rss_feed(state: &AppState, title: String, link: String, articles: &[Article]) -> String {
+    let base = &state.config.public_url;
+    let items = articles
+        .iter()
+        .map(|a| {
+            let url = format!("{base}/articles/{}", a.slug);
+            ItemBuilder::default()
+                .title(Some(a.title.clone()))
+                .link(Some(url.clone()))
+                .guid(Some(
+                    GuidBuilder::default().value(url).permalink(true).build(),
+                ))
+                .pub_date(a.published_at.map(|t| t.to_rfc2822()))
+                .description((!a.dek.is_empty()).then(|| a.dek.clone()))
+                .author((!a.authors.is_empty()).then(|| {
+                    a.authors
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }))
+                .categories(
+                    a.tags
+                        .iter()
+                        .map(|t| rss::Category {
+                            name: t.name.clone(),
+                            domain: None,
+                        })
+                        .collect::<Vec<_>>(),
+                )
+                .content(Some(full_html(a)))
+                .build()
+        })
+        .collect::<Vec<_>>();
+    ChannelBuilder::default()
+        .title(title)
+        .link(link)
+        .description("The latest reporting and analysis from Gazette.")
+        .language(Some("en".to_string()))
+        .last_build_date(articles.first().map(|a| a.updated_at.to_rfc2822()))
+        .items(items)
+        .build()
+        .to_string()
+}
+
+/// `GET /feed.xml`
+pub async fn site_feed(State(state): State<AppState>) -> Response {
+    match state.store.latest_published_full(None, FEED_ITEMS).await {
+        Ok(articles) => {
+            let link = format!("{}/", state.config.public_url);
+            xml(
+                rss_feed(&state, "Gazette".into(), link, &articles),
+                "application/rss+xml; charset=utf-8",
+            )
+        }
+        Err(e) => failure(e),
+    }
+}
+
+/// `GET /tags/{slug}/feed.xml`
+pub async fn tag_feed(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    let tag = match state.store.tag_by_slug(&slug).await {
+        Ok(Some(tag)) => tag,
+        Ok(None) => return failure(AppError::NotFound),
+        Err(e) => return failure(e),
+    };
+    match state
+        .store
+        .latest_published_full(Some(&slug), FEED_ITEMS)
+        .await
+    {
+        Ok(articles) => {
+            let link = format!("{}/tags/{slug}", state.config.public_url);
+            let title = format!("Gazette: {}", tag.name);
+            xml(
+                rss_feed(&state, title, link, &articles),
+                "application/rss+xml; charset=utf-8",
+            )
+        }
+        Err(e) => failure(e),
+    }
+}
+
+/// `GET /sitemap.xml`: every published article with its last change.
+pub async fn sitemap(State(state): State<AppState>) -> Response {
+    let base = &state.config.public_url;
+    match state.store.list_published(SITEMAP_MAX, 0).await {
+        Ok(list) => {
+            let mut out = String::from(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+                 <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+            );
+            out.push_str(&format!("<url><loc>{}/</loc></url>\n", escape(base)));
+            for a in list {
+                out.push_str(&format!(
+                    "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
+                    escape(&format!("{base}/articles/{}", a.slug)),
+                    a.updated_at.to_rfc3339()
+                ));
+            }
+            out.push_str("</urlset>\n");
+            xml(out, "application/xml; charset=utf-8")
+        }
+        Err(e) => failure(e),
+    }
+}
+
+/// `GET /news-sitemap.xml`: articles of the last 48 hours (at most 1,000), with the
+/// Google News extension.
+pub async fn news_sitemap(State(state): State<AppState>) -> Response {
+    let base = &state.config.public_url;
+    let since = Utc::now() - Duration::hours(48);
+    match state.store.published_since(since, NEWS_SITEMAP_MAX).await {
+        Ok(list) => {
+            let mut out = String::from(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+                 <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+                 xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
+            );
+            for a in list {
+                let Some(published) = a.published_at else {
+                    continue;
+                };
+                out.push_str(&format!(
+                    "<url><loc>{}</loc><news:news><news:publication><news:name>Gazette</news:name>\
+                     <news:language>en</news:language></news:publication>\
+                     <news:publication_date>{}</news:publication_date><news:title>{}</news:title>\
+                     </news:news></url>\n",
+                    escape(&format!("{base}/articles/{}", a.slug)),
+                    published.to_rfc3339(),
+                    escape(&a.title)
+                ));
+            }
+            out.push_str("</urlset>\n");
+            xml(out, "application/xml; charset=utf-8")
+        }
+        Err(e) => failure(e),
+    }
+}
+
+/// `GET /robots.txt`
+pub async fn robots(State(state): State<AppState>) -> Response {
+    let base = &state.config.public_url;
+    let body = format!(
+        "User-agent: *\nDisallow: /admin\nDisallow: /api/\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/news-sitemap.xml\n"
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}

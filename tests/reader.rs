@@ -1,0 +1,387 @@
+//! What readers and machines get from the public site: tag, author and search pages,
+//! feeds a real parser accepts, sitemaps, robots.txt, JSON-LD and conditional GET.
+
+mod common;
+
+use common::*;
+use gazette::model::{AiLevel, Role};
+use gazette::server::render;
+use serde_json::Value;
+
+const SEED: &str = include_str!("../fixtures/seed-article.txt");
+const SEED_SLUG: &str = "china-proposes-global-ai-cooperation-framework-amid-rising-tech-tensions";
+
+/// A site with the seed (published, no author) and one authored, tagged article.
+async fn site_with_articles() -> Site {
+    let site = Site::new().await;
+    let parsed = gazette::server::import::parse(SEED).unwrap();
+    gazette::server::commands::import_parsed(
+        &site.store,
+        vec![("seed.txt".into(), parsed)],
+        true,
+        false,
+    )
+    .await
+    .unwrap();
+    let author = site.user(Role::Editor).await;
+    let mut draft = sample_draft("Comet passes close to Earth");
+    draft.takeaways = vec!["Visible with binoculars tonight".into()];
+    draft.faq[0].answer = "Astronomers used the Zwicky telescope.".into();
+    let a = site
+        .store
+        .create_article(
+            "comet-passes-close-to-earth",
+            &render::content(&draft),
+            Some(&author),
+            None,
+        )
+        .await
+        .unwrap();
+    site.store
+        .publish_article(a.id, a.version, Some(&author))
+        .await
+        .unwrap();
+    site
+}
+
+fn json_ld(html: &str) -> Value {
+    let start = html
+        .find(r#"<script type="application/ld+json">"#)
+        .expect("JSON-LD script")
+        + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+#[tokio::test]
+async fn the_seed_articles_json_ld_has_every_property() {
+    let site = site_with_articles().await;
+    let page = site.get(&format!("/articles/{SEED_SLUG}"), None).await;
+    assert_eq!(page.status, 200);
+    let ld = json_ld(&page.body);
+    assert_eq!(ld["@context"], "https://schema.org");
+    let graph = ld["@graph"].as_array().unwrap();
+    let article = &graph[0];
+    let url = format!("http://127.0.0.1:3000/articles/{SEED_SLUG}");
+    assert_eq!(article["@type"], "NewsArticle");
+    assert_eq!(
+        article["headline"],
+        "China Proposes Global AI Cooperation Framework Amid Rising Tech Tensions"
+    );
+    assert!(article["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("China is actively seeking"));
+    assert_eq!(article["author"], serde_json::json!([]));
+    assert!(article["datePublished"].as_str().unwrap().starts_with("20"));
+    assert!(article["dateModified"].as_str().unwrap().starts_with("20"));
+    assert_eq!(article["publisher"]["name"], "Gazette");
+    assert_eq!(article["mainEntityOfPage"]["@id"], url);
+    assert_eq!(article["keywords"], serde_json::json!([]));
+    assert!(
+        article.get("digitalSourceType").is_none(),
+        "AI-assisted is not AI-generated"
+    );
+    let faq = &graph[1];
+    assert_eq!(faq["@type"], "FAQPage");
+    let questions = faq["mainEntity"].as_array().unwrap();
+    assert_eq!(questions.len(), 2);
+    assert_eq!(
+        questions[0]["name"],
+        "What is China's proposed 'AI Capacity Building for All' initiative?"
+    );
+    assert!(questions[1]["acceptedAnswer"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("fully downloadable"));
+    assert!(page
+        .body
+        .contains(&format!(r#"<link href="{url}" rel="canonical">"#)));
+    assert!(page
+        .body
+        .contains(r#"<meta property="og:type" content="article""#));
+    assert!(page
+        .body
+        .contains(r#"<meta name="twitter:card" content="summary""#));
+}
+
+#[tokio::test]
+async fn authors_tags_and_ai_generated_text_reach_the_json_ld() {
+    let site = Site::new().await;
+    let author = site.user(Role::Editor).await;
+    let mut draft = sample_draft("Robots write </script><script>alert(1)</script> news");
+    draft.disclosure.as_mut().unwrap().level = AiLevel::GeneratedReviewed;
+    let a = site
+        .store
+        .create_article("robots", &render::content(&draft), Some(&author), None)
+        .await
+        .unwrap();
+    site.store
+        .publish_article(a.id, a.version, Some(&author))
+        .await
+        .unwrap();
+    let page = site.get("/articles/robots", None).await;
+    assert!(page.body.contains(
+        "<h1>Robots write &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; news</h1>"
+    ));
+    // The JSON-LD still parses up to its own closing tag: nothing broke out of it.
+    let ld = json_ld(&page.body);
+    let article = &ld["@graph"][0];
+    assert_eq!(
+        article["headline"],
+        "Robots write </script><script>alert(1)</script> news"
+    );
+    assert_eq!(article["author"][0]["@type"], "Person");
+    assert_eq!(article["author"][0]["name"], author.name);
+    assert_eq!(
+        article["author"][0]["url"],
+        format!("http://127.0.0.1:3000/authors/{}", author.slug)
+    );
+    assert_eq!(
+        article["keywords"],
+        serde_json::json!(["Science", "Space Flight"])
+    );
+    assert_eq!(
+        article["digitalSourceType"],
+        "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+    );
+}
+
+#[tokio::test]
+async fn tag_and_author_pages_list_their_articles() {
+    let site = site_with_articles().await;
+    let tag = site.get("/tags/space-flight", None).await;
+    assert_eq!(tag.status, 200);
+    assert!(tag
+        .body
+        .contains("<h1 class=\"page-title\">Space Flight</h1>"));
+    assert!(tag.body.contains("Comet passes close to Earth"));
+    assert!(!tag.body.contains("China Proposes"));
+    let article = site
+        .get("/articles/comet-passes-close-to-earth", None)
+        .await;
+    let author_href = article
+        .body
+        .split("href=\"/authors/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let author = site.get(&format!("/authors/{author_href}"), None).await;
+    assert_eq!(author.status, 200);
+    assert!(author.body.contains("Comet passes close to Earth"));
+    assert_eq!(site.get("/tags/no-such-tag", None).await.status, 404);
+    assert_eq!(site.get("/authors/no-such-person", None).await.status, 404);
+}
+
+#[tokio::test]
+async fn search_finds_words_in_faq_answers_and_takeaways_only() {
+    let site = site_with_articles().await;
+    let faq_only = site.get("/search?q=Zwicky", None).await;
+    assert_eq!(faq_only.status, 200);
+    assert!(faq_only.body.contains("Comet passes close to Earth"));
+    assert!(faq_only.body.contains("<mark>Zwicky</mark>"));
+    let takeaway_only = site.get("/search?q=binoculars", None).await;
+    assert!(takeaway_only.body.contains("Comet passes close to Earth"));
+    let seed_word = site.get("/search?q=splinternet", None).await;
+    assert!(seed_word
+        .body
+        .contains("China Proposes Global AI Cooperation Framework"));
+    let nothing = site.get("/search?q=xylophonist", None).await;
+    assert!(nothing.body.contains("No articles match"));
+    assert!(!nothing.body.contains("Comet passes"));
+}
+
+#[tokio::test]
+async fn hostile_search_queries_never_fail() {
+    let site = site_with_articles().await;
+    let long = "a".repeat(1000);
+    let queries = [
+        "",
+        "%22",
+        "%22%22%22",
+        "*",
+        "OR",
+        "AND+NOT",
+        "NEAR(a+b)",
+        "comet*",
+        "%22unbalanced",
+        "a+OR+b",
+        "-comet",
+        "title:comet",
+        "%F0%9F%9A%80%F0%9F%94%A5",
+        "%00",
+        "%27%3B+DROP+TABLE+articles%3B--",
+        "(((",
+        "%5E",
+        "comet+%26+earth",
+        &long,
+    ];
+    for q in queries {
+        let r = site.get(&format!("/search?q={q}"), None).await;
+        assert_eq!(r.status, 200, "q={q}");
+        assert_no_internals(&r.body);
+    }
+    let r = site.get("/search?q=comet*", None).await;
+    assert!(r.body.contains("Comet passes close to Earth"));
+}
+
+#[tokio::test]
+async fn the_feeds_parse_with_full_content() {
+    let site = site_with_articles().await;
+    let r = site.get("/feed.xml", None).await;
+    assert_eq!(r.status, 200);
+    assert!(r.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/rss+xml"));
+    let feed = feed_rs::parser::parse(r.body.as_bytes()).expect("a valid RSS feed");
+    assert_eq!(feed.entries.len(), 2);
+    let comet = &feed.entries[0];
+    assert_eq!(
+        comet.title.as_ref().unwrap().content,
+        "Comet passes close to Earth"
+    );
+    assert_eq!(
+        comet.links[0].href,
+        "http://127.0.0.1:3000/articles/comet-passes-close-to-earth"
+    );
+    let content = comet.content.as_ref().unwrap().body.as_ref().unwrap();
+    assert!(content.contains("Visible with binoculars tonight"));
+    assert!(content.contains("Zwicky"));
+    assert!(!content.contains("<script"));
+    assert!(comet.published.is_some());
+
+    let tag = site.get("/tags/science/feed.xml", None).await;
+    let feed = feed_rs::parser::parse(tag.body.as_bytes()).expect("a valid tag feed");
+    assert_eq!(feed.entries.len(), 1);
+    assert_eq!(site.get("/tags/nothing/feed.xml", None).await.status, 404);
+}
+
+#[tokio::test]
+async fn sitemaps_and_robots_point_machines_at_every_article() {
+    let site = site_with_articles().await;
+    let r = site.get("/sitemap.xml", None).await;
+    let doc = roxmltree::Document::parse(&r.body).expect("sitemap is XML");
+    let ns = "http://www.sitemaps.org/schemas/sitemap/0.9";
+    assert_eq!(doc.root_element().tag_name().namespace(), Some(ns));
+    let urls: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((ns, "url")))
+        .collect();
+    assert_eq!(urls.len(), 3, "home and two articles");
+    let seed = urls
+        .iter()
+        .find(|u| {
+            u.descendants()
+                .any(|n| n.text() == Some(&format!("http://127.0.0.1:3000/articles/{SEED_SLUG}")))
+        })
+        .expect("seed in sitemap");
+    assert!(seed.descendants().any(|n| n.has_tag_name((ns, "lastmod"))));
+
+    let r = site.get("/news-sitemap.xml", None).await;
+    let doc = roxmltree::Document::parse(&r.body).expect("news sitemap is XML");
+    let news = "http://www.google.com/schemas/sitemap-news/0.9";
+    let entries: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((news, "news")))
+        .collect();
+    assert_eq!(entries.len(), 2);
+    for e in &entries {
+        for name in [
+            "publication",
+            "name",
+            "language",
+            "publication_date",
+            "title",
+        ] {
+            assert!(
+                e.descendants().any(|n| n.has_tag_name((news, name))),
+                "missing news:{name}"
+            );
+        }
+    }
+
+    let robots = site.get("/robots.txt", None).await;
+    assert!(robots
+        .body
+        .contains("Sitemap: http://127.0.0.1:3000/sitemap.xml"));
+    assert!(robots
+        .body
+        .contains("Sitemap: http://127.0.0.1:3000/news-sitemap.xml"));
+    assert!(robots.body.contains("Disallow: /admin"));
+}
+
+#[tokio::test]
+async fn unchanged_pages_and_feeds_answer_304() {
+    let site = site_with_articles().await;
+    for path in [
+        "/",
+        &format!("/articles/{SEED_SLUG}"),
+        "/feed.xml",
+        "/sitemap.xml",
+    ] {
+        let first = site.get(path, None).await;
+        let etag = first.headers["etag"].to_str().unwrap().to_string();
+        let req = axum::http::Request::get(path)
+            .header("if-none-match", &etag)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let again = site.send(req).await;
+        assert_eq!(again.status, 304, "{path}");
+        assert!(again.body.is_empty());
+        let req = axum::http::Request::get(path)
+            .header("if-none-match", "W/\"stale\"")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_eq!(site.send(req).await.status, 200);
+    }
+}
+
+#[tokio::test]
+async fn articles_link_to_related_and_neighbouring_stories() {
+    let site = site_with_articles().await;
+    let author = site.user(Role::Editor).await;
+    let mut draft = sample_draft("Second comet follows");
+    draft.tags = vec!["Space Flight".into()];
+    let a = site
+        .store
+        .create_article(
+            "second-comet-follows",
+            &render::content(&draft),
+            Some(&author),
+            None,
+        )
+        .await
+        .unwrap();
+    site.store
+        .publish_article(a.id, a.version, Some(&author))
+        .await
+        .unwrap();
+    let page = site
+        .get("/articles/comet-passes-close-to-earth", None)
+        .await;
+    let related = page
+        .body
+        .split("id=\"related-heading\"")
+        .nth(1)
+        .expect("related section");
+    assert!(related.contains("Second comet follows"));
+    let nav = page
+        .body
+        .split("aria-label=\"More stories\"")
+        .nth(1)
+        .expect("newer/older links");
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    assert!(
+        nav.contains("href=\"/articles/second-comet-follows\""),
+        "{nav}"
+    );
+    assert!(
+        nav.contains(&format!("href=\"/articles/{SEED_SLUG}\"")),
+        "{nav}"
+    );
+    assert!(page.body.contains("min read"));
+}
