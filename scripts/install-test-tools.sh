@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the build tools: Debian's Chromium for Playwright
-# and the end2end npm packages from the committed lock file.
+# (and Java for the HTML checker) and the end2end npm packages from the committed lock file.
 set -euo pipefail
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -12,6 +12,17 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "==> installing Debian's chromium"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+# The Nu Html Checker (npm vnu-jar) runs on Java.
+if ! command -v java >/dev/null 2>&1; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: Java is missing; as root run: apt-get install -y default-jre-headless" >&2
+    exit 1
+  fi
+  echo "==> installing a Java runtime for the HTML checker"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
 fi
 
 cd "$root_dir/end2end"

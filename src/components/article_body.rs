@@ -6,6 +6,12 @@ use crate::model::{reading_minutes, AiDisclosure, Article};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
+/// A timestamp for `<time datetime>`, in whole seconds (HTML allows at most three
+/// fractional digits).
+pub fn machine_date(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// A date as readers read it, e.g. "28 November 2026".
 pub fn reader_date(at: DateTime<Utc>) -> String {
     at.format("%-d %B %Y").to_string()
@@ -49,12 +55,12 @@ pub fn ArticleView(article: Article) -> impl IntoView {
         let updated = (updated_at - at > chrono::Duration::minutes(10)).then(|| {
             view! {
                 " · Updated "
-                <time datetime=updated_at.to_rfc3339()>{reader_date(updated_at)}</time>
+                <time datetime=machine_date(updated_at)>{reader_date(updated_at)}</time>
             }
         });
         view! {
             <span class="dates">
-                <time datetime=at.to_rfc3339()>{reader_date(at)}</time>
+                <time datetime=machine_date(at)>{reader_date(at)}</time>
                 {updated}
             </span>
         }

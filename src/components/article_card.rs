@@ -1,6 +1,6 @@
 //! One article in a list: headline link, dek and date.
 
-use super::article_body::reader_date;
+use super::article_body::{machine_date, reader_date};
 use crate::model::ArticleSummary;
 use leptos::prelude::*;
 
@@ -12,7 +12,7 @@ pub fn ArticleCard(article: ArticleSummary) -> impl IntoView {
             <h2><a href=href>{article.title}</a></h2>
             {(!article.dek.is_empty()).then(|| view! { <p class="dek">{article.dek}</p> })}
             {article.published_at.map(|at| {
-                view! { <time datetime=at.to_rfc3339()>{reader_date(at)}</time> }
+                view! { <time datetime=machine_date(at)>{reader_date(at)}</time> }
             })}
         </li>
     }

@@ -1,7 +1,9 @@
 //! The FAQ accordion island. The server renders `<details>/<summary>`, which work with no
 //! JavaScript; once hydrated the island adds expand-all / collapse-all, deep links per
 //! question (`#faq-…` opens and scrolls to the item; opening one updates the hash), and
-//! keeps `aria-expanded` in sync with each item.
+//! keeps `aria-expanded` in sync with each item. Before hydration `<summary>` needs no
+//! `aria-expanded` (the browser exposes the `<details>` state itself), so the server
+//! HTML leaves it out.
 
 use crate::model::FaqItem;
 use leptos::prelude::*;
@@ -47,7 +49,9 @@ pub fn FaqAccordion(items: Vec<FaqItem>) -> impl IntoView {
                     }
                 >
                     <summary
-                        aria-expanded=move || if is_open() { "true" } else { "false" }
+                        aria-expanded=move || {
+                            hydrated.get().then(|| if is_open() { "true" } else { "false" })
+                        }
                         on:click=move |_| browser::set_hash(&anchor, !is_open())
                     >
                         {item.question}

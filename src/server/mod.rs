@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod feeds;
+pub mod html;
 pub mod import;
 pub mod render;
 pub mod startup;

@@ -123,6 +123,7 @@ pub fn app(state: AppState) -> Router {
             _,
         >(|| {}, shell))
         .layer(middleware::from_fn(error_status))
+        .layer(middleware::from_fn(super::html::valid_html))
         .layer(middleware::from_fn(conditional_get))
         .layer(middleware::from_fn(headers))
         .layer(middleware::from_fn(refuse_cross_site))

@@ -3,7 +3,7 @@
 use super::AdminBar;
 use crate::api::admin::list_articles;
 use crate::api::auth::get_current_user;
-use crate::components::article_body::reader_date;
+use crate::components::article_body::{machine_date, reader_date};
 use crate::pages::{ErrorNote, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,7 +34,7 @@ pub fn AdminHome() -> impl IntoView {
                                 <tr>
                                     <td><a href=format!("/admin/articles/{}", a.id)>{a.title}</a></td>
                                     <td>{a.status.label()}</td>
-                                    <td><time datetime=a.updated_at.to_rfc3339()>{reader_date(a.updated_at)}</time></td>
+                                    <td><time datetime=machine_date(a.updated_at)>{reader_date(a.updated_at)}</time></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
