@@ -1,9 +1,11 @@
 //! The HTML shell and the route table.
 
 use crate::pages::admin::edit::EditArticlePage;
+use crate::pages::admin::history::{HistoryPage, PreviewPage};
 use crate::pages::admin::list::AdminHome;
 use crate::pages::admin::login::{LoginPage, SetupPage};
 use crate::pages::article::ArticlePage;
+use crate::pages::corrections::CorrectionsPage;
 use crate::pages::home::HomePage;
 use crate::pages::listing::{AuthorPage, SearchPage, TagPage};
 use crate::pages::not_found::NotFound;
@@ -57,6 +59,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/articles/new") view=EditArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/articles/:id") view=EditArticlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/articles/:id/history") view=HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/articles/:id/preview") view=PreviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/corrections") view=CorrectionsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

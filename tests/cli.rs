@@ -48,7 +48,7 @@ impl Cli {
     async fn articles(&self) -> Vec<gazette::model::ArticleSummary> {
         let store = gazette::server::db::connect(&self.url).await.unwrap();
         store.migrate().await.unwrap();
-        store.list_articles().await.unwrap()
+        store.list_articles(None).await.unwrap()
     }
 }
 

@@ -1,23 +1,25 @@
-//! Staff server functions. Each one's first line checks the session's role.
+//! Staff server functions. Each one's first line checks a [`Permission`] against the
+//! session's role (the table is `Role::can`); authors without `EditAny` may touch only
+//! their own drafts.
 
 use crate::error::AppError;
-use crate::model::{Article, ArticleDraft, ArticleSummary, SavedArticle};
+use crate::model::{Article, ArticleDraft, ArticleSummary, FieldDiff, RevisionInfo, SavedArticle};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    pub use crate::model::Role;
-    pub use crate::server::auth::require_role;
+    use crate::error::AppError;
+    use crate::model::Article;
+    pub use crate::model::{AiLevel, ArticleStatus, Permission, User};
+    pub use crate::server::auth::require;
     pub use crate::server::render;
     pub use crate::server::state::AppState;
     pub use leptos::prelude::expect_context;
 
     /// A slug for `title` that no article uses yet (`…-2`, `…-3` when taken).
-    pub async fn free_slug(
-        state: &AppState,
-        title: &str,
-    ) -> Result<String, crate::error::AppError> {
+    pub async fn free_slug(state: &AppState, title: &str) -> Result<String, AppError> {
         let base = render::slugify(title);
         let mut slug = base.clone();
         let mut n = 2;
@@ -27,83 +29,251 @@ mod ssr {
         }
         Ok(slug)
     }
+
+    /// Article `id` if `user` may work on it: editors any, authors their own drafts.
+    pub async fn editable(state: &AppState, user: &User, id: i64) -> Result<Article, AppError> {
+        let article = state
+            .store
+            .article_by_id(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let own_draft = article.is_by(user)
+            && matches!(
+                article.status,
+                ArticleStatus::Draft | ArticleStatus::InReview
+            );
+        if user.role.can(Permission::EditAny) || own_draft {
+            Ok(article)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Moves article `id` to `to` when the workflow allows it.
+    pub async fn transition(
+        user: &User,
+        id: i64,
+        version: i64,
+        to: ArticleStatus,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<crate::model::SavedArticle, AppError> {
+        let state = expect_context::<AppState>();
+        let article = editable(&state, user, id).await?;
+        if !article.status.can_move_to(to) {
+            return Err(AppError::Validation(format!(
+                "A {} article can't become {}.",
+                article.status.label().to_lowercase(),
+                to.label().to_lowercase()
+            )));
+        }
+        if matches!(to, ArticleStatus::Published | ArticleStatus::Scheduled) {
+            check_disclosure(&article)?;
+        }
+        let a = state
+            .store
+            .set_status(id, version, to, at, Some(user))
+            .await?;
+        Ok(saved(&a))
+    }
+
+    /// AI-generated text goes out only under a named reviewing editor (the human editorial
+    /// responsibility EU AI Act art. 50(4) asks for).
+    pub fn check_disclosure(article: &Article) -> Result<(), AppError> {
+        match &article.disclosure {
+            Some(d) if d.level == AiLevel::GeneratedReviewed && d.reviewer.is_none() => {
+                Err(AppError::Validation(
+                    "AI-generated articles must name the reviewing editor before they are published."
+                        .into(),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn saved(a: &Article) -> crate::model::SavedArticle {
+        crate::model::SavedArticle {
+            id: a.id,
+            slug: a.slug.clone(),
+            version: a.version,
+            status: a.status,
+        }
+    }
 }
 
-/// Every article in every state, most recently changed first.
+/// Articles this user may work on (all for editors, their own for authors).
 #[server(prefix = "/api", endpoint = "list_articles", input = Json)]
 pub async fn list_articles() -> Result<Vec<ArticleSummary>, AppError> {
     use self::ssr::*;
-    require_role(Role::Author).await?;
+    let user = require(Permission::WriteDrafts).await?;
     let state = expect_context::<AppState>();
-    state.store.list_articles().await
+    let only = (!user.role.can(Permission::EditAny)).then_some(user.id);
+    state.store.list_articles(only).await
 }
 
 /// One article in any state, for the editor.
 #[server(prefix = "/api", endpoint = "get_article", input = Json)]
 pub async fn get_article(id: i64) -> Result<Article, AppError> {
     use self::ssr::*;
-    require_role(Role::Author).await?;
+    let user = require(Permission::WriteDrafts).await?;
     let state = expect_context::<AppState>();
-    state
-        .store
-        .article_by_id(id)
-        .await?
-        .ok_or(AppError::NotFound)
+    editable(&state, &user, id).await
 }
 
 /// Creates (no `id`) or updates an article. An update names the version it was edited
 /// from; if someone saved since, it is refused with a conflict and nothing is written.
+/// `substantive` tells readers the article was updated.
 #[server(prefix = "/api", endpoint = "save_article", input = Json)]
 pub async fn save_article(
     id: Option<i64>,
     base_version: Option<i64>,
     draft: ArticleDraft,
+    #[server(default)] substantive: bool,
 ) -> Result<SavedArticle, AppError> {
     use self::ssr::*;
-    let user = require_role(Role::Author).await?;
+    let user = require(Permission::WriteDrafts).await?;
     let state = expect_context::<AppState>();
     draft.validate().map_err(AppError::Validation)?;
-    let content = render::content(&draft);
-    let saved = match (id, base_version) {
+    let mut content = render::content(&draft);
+    content.substantive = substantive;
+    let a = match (id, base_version) {
         (Some(id), Some(version)) => {
+            editable(&state, &user, id).await?;
             state
                 .store
                 .update_article(id, version, &content, Some(&user))
-                .await
+                .await?
         }
         (None, _) => {
             let slug = free_slug(&state, &content.title).await?;
             state
                 .store
                 .create_article(&slug, &content, Some(&user), None)
-                .await
+                .await?
         }
-        (Some(_), None) => Err(AppError::Validation(
-            "An update must name the version it was edited from.".into(),
-        )),
-    }?;
-    Ok(SavedArticle {
-        id: saved.id,
-        slug: saved.slug,
-        version: saved.version,
-        status: saved.status,
-    })
+        (Some(_), None) => {
+            return Err(AppError::Validation(
+                "An update must name the version it was edited from.".into(),
+            ))
+        }
+    };
+    Ok(saved(&a))
+}
+
+/// Hands a draft to the editors.
+#[server(prefix = "/api", endpoint = "submit_for_review", input = Json)]
+pub async fn submit_for_review(id: i64, version: i64) -> Result<SavedArticle, AppError> {
+    use self::ssr::*;
+    let user = require(Permission::SubmitForReview).await?;
+    transition(&user, id, version, ArticleStatus::InReview, None).await
+}
+
+/// Sends an article in review, scheduled or archived back to draft.
+#[server(prefix = "/api", endpoint = "return_to_draft", input = Json)]
+pub async fn return_to_draft(id: i64, version: i64) -> Result<SavedArticle, AppError> {
+    use self::ssr::*;
+    let user = require(Permission::EditAny).await?;
+    transition(&user, id, version, ArticleStatus::Draft, None).await
 }
 
 /// Makes an article public at `/articles/{slug}` and on the home page.
 #[server(prefix = "/api", endpoint = "publish_article", input = Json)]
 pub async fn publish_article(id: i64, version: i64) -> Result<SavedArticle, AppError> {
     use self::ssr::*;
-    let user = require_role(Role::Editor).await?;
+    let user = require(Permission::Publish).await?;
+    transition(&user, id, version, ArticleStatus::Published, None).await
+}
+
+/// Publishes an article automatically at `at` (checked every few seconds by every
+/// instance; each article goes out exactly once).
+#[server(prefix = "/api", endpoint = "schedule_article", input = Json)]
+pub async fn schedule_article(
+    id: i64,
+    version: i64,
+    at: DateTime<Utc>,
+) -> Result<SavedArticle, AppError> {
+    use self::ssr::*;
+    let user = require(Permission::Schedule).await?;
+    if at <= chrono::Utc::now() {
+        return Err(AppError::Validation(
+            "Choose a publication time in the future.".into(),
+        ));
+    }
+    transition(&user, id, version, ArticleStatus::Scheduled, Some(at)).await
+}
+
+/// Takes an article off the site; it stays in the admin.
+#[server(prefix = "/api", endpoint = "archive_article", input = Json)]
+pub async fn archive_article(id: i64, version: i64) -> Result<SavedArticle, AppError> {
+    use self::ssr::*;
+    let user = require(Permission::Archive).await?;
+    transition(&user, id, version, ArticleStatus::Archived, None).await
+}
+
+/// Appends a dated correction to a published article (never edited or removed).
+#[server(prefix = "/api", endpoint = "add_correction", input = Json)]
+pub async fn add_correction(
+    id: i64,
+    note: String,
+    #[server(default)] minor: bool,
+) -> Result<Article, AppError> {
+    use self::ssr::*;
+    let user = require(Permission::AddCorrection).await?;
     let state = expect_context::<AppState>();
-    let article = state
+    let note = note.trim();
+    if note.is_empty() || note.chars().count() > 2000 {
+        return Err(AppError::Validation(
+            "A correction needs a note of 1 to 2,000 characters.".into(),
+        ));
+    }
+    state.store.add_correction(id, note, !minor, &user).await
+}
+
+/// Who changed an article and when, newest first.
+#[server(prefix = "/api", endpoint = "list_revisions", input = Json)]
+pub async fn list_revisions(id: i64) -> Result<Vec<RevisionInfo>, AppError> {
+    use self::ssr::*;
+    let user = require(Permission::WriteDrafts).await?;
+    let state = expect_context::<AppState>();
+    editable(&state, &user, id).await?;
+    state.store.list_revisions(id).await
+}
+
+/// Makes an earlier revision current again; the restore is itself a new revision.
+#[server(prefix = "/api", endpoint = "restore_revision", input = Json)]
+pub async fn restore_revision(
+    id: i64,
+    revision: i64,
+    base_version: i64,
+) -> Result<SavedArticle, AppError> {
+    use self::ssr::*;
+    let user = require(Permission::EditAny).await?;
+    let state = expect_context::<AppState>();
+    let old = state
         .store
-        .publish_article(id, version, Some(&user))
+        .revision(id, revision)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let content = render::content(&ArticleDraft::from_article(&old));
+    let a = state
+        .store
+        .update_article(id, base_version, &content, Some(&user))
         .await?;
-    Ok(SavedArticle {
-        id: article.id,
-        slug: article.slug,
-        version: article.version,
-        status: article.status,
-    })
+    Ok(saved(&a))
+}
+
+/// What changed between two revisions of an article, field by field (only fields that
+/// changed are listed).
+#[server(prefix = "/api", endpoint = "diff_revisions", input = Json)]
+pub async fn diff_revisions(id: i64, from: i64, to: i64) -> Result<Vec<FieldDiff>, AppError> {
+    use self::ssr::*;
+    let user = require(Permission::WriteDrafts).await?;
+    let state = expect_context::<AppState>();
+    editable(&state, &user, id).await?;
+    let (Some(a), Some(b)) = (
+        state.store.revision(id, from).await?,
+        state.store.revision(id, to).await?,
+    ) else {
+        return Err(AppError::NotFound);
+    };
+    Ok(crate::server::diff::article_diff(&a, &b))
 }

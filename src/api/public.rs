@@ -1,7 +1,9 @@
 //! Reader-facing server functions: published articles only.
 
 use crate::error::AppError;
-use crate::model::{ArticlePage, ArticleSummary, AuthorProfile, Listing, SearchHit, Tag};
+use crate::model::{
+    ArticlePage, ArticleSummary, AuthorProfile, CorrectionEntry, Listing, SearchHit, Tag,
+};
 use leptos::prelude::*;
 
 /// Articles per page on the home, tag and author pages.
@@ -123,4 +125,12 @@ pub async fn search_articles(query: String) -> Result<Vec<SearchHit>, AppError> 
         .store
         .search(&search_terms(&query), SEARCH_RESULTS)
         .await
+}
+
+/// The newest corrections on published articles.
+#[server(prefix = "/api", endpoint = "list_corrections")]
+pub async fn list_corrections() -> Result<Vec<CorrectionEntry>, AppError> {
+    use self::ssr::*;
+    let state = expect_context::<AppState>();
+    state.store.list_corrections(200).await
 }

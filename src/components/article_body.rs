@@ -19,6 +19,7 @@ pub fn reader_date(at: DateTime<Utc>) -> String {
 
 #[component]
 pub fn ArticleView(article: Article) -> impl IntoView {
+    let article_modified = article.reader_modified();
     let Article {
         title,
         dek,
@@ -29,8 +30,8 @@ pub fn ArticleView(article: Article) -> impl IntoView {
         disclosure,
         authors,
         published_at,
-        updated_at,
         tags,
+        corrections,
         ..
     } = article;
     let byline = (!authors.is_empty()).then(|| {
@@ -52,7 +53,7 @@ pub fn ArticleView(article: Article) -> impl IntoView {
     let words =
         body.markdown.split_whitespace().count() + analysis.markdown.split_whitespace().count();
     let dateline = published_at.map(|at| {
-        let updated = (updated_at - at > chrono::Duration::minutes(10)).then(|| {
+        let updated = article_modified.map(|updated_at| {
             view! {
                 " · Updated "
                 <time datetime=machine_date(updated_at)>{reader_date(updated_at)}</time>
@@ -87,6 +88,19 @@ pub fn ArticleView(article: Article) -> impl IntoView {
             })}
             {(!faq.is_empty()).then(|| view! { <FaqAccordion items=faq/> })}
             {disclosure.map(|d| view! { <Disclosure disclosure=d/> })}
+            {(!corrections.is_empty()).then(|| view! {
+                <section class="corrections" aria-labelledby="corrections-heading">
+                    <h2 id="corrections-heading">"Corrections"</h2>
+                    <ul>
+                        {corrections.into_iter().map(|c| view! {
+                            <li>
+                                <time datetime=machine_date(c.at)>{reader_date(c.at)}</time>
+                                ": " {c.note}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
             {(!tags.is_empty()).then(|| {
                 view! {
                     <ul class="tags" aria-label="Tags">

@@ -2,10 +2,69 @@
 //! takeaways, analysis, FAQ items with add / remove / reorder, AI disclosure, tags),
 //! saving drafts and publishing through the admin server functions.
 
-use crate::api::admin::{publish_article, save_article};
+use crate::api::admin::{
+    add_correction, get_article, publish_article, save_article, schedule_article, submit_for_review,
+};
+use crate::error::AppError;
 use crate::model::{AiDisclosure, AiLevel, ArticleDraft, ArticleStatus, FaqDraft};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+
+/// What a button asks for; every action saves first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Save,
+    Submit,
+    Publish,
+    Schedule,
+}
+
+impl Action {
+    fn progress(self) -> &'static str {
+        match self {
+            Action::Save => "Saving…",
+            Action::Submit => "Submitting…",
+            Action::Publish => "Publishing…",
+            Action::Schedule => "Scheduling…",
+        }
+    }
+
+    fn done(self) -> &'static str {
+        match self {
+            Action::Save => "Draft saved.",
+            Action::Submit => "Submitted for review.",
+            Action::Publish => "Published.",
+            Action::Schedule => "Scheduled.",
+        }
+    }
+}
+
+/// Browser-only helpers, called from event handlers.
+mod browser {
+    use chrono::{DateTime, Utc};
+    use leptos::prelude::window;
+
+    /// A `datetime-local` value (the reader's local time) as UTC.
+    pub fn local_to_utc(value: &str) -> Option<DateTime<Utc>> {
+        if value.is_empty() {
+            return None;
+        }
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value));
+        if date.get_time().is_nan() {
+            return None;
+        }
+        let iso: String = date.to_iso_string().into();
+        DateTime::parse_from_rfc3339(&iso)
+            .ok()
+            .map(|d| d.with_timezone(&Utc))
+    }
+
+    pub fn replace_url(url: &str) {
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+        }
+    }
+}
 
 #[derive(Clone, Copy)]
 struct FaqRow {
@@ -95,28 +154,48 @@ pub fn ArticleEditor(
             .collect(),
     };
 
-    let submit = move |publish: bool| {
+    let substantive = RwSignal::new(false);
+    let schedule_at = RwSignal::new(String::new());
+    let conflict = RwSignal::new(false);
+    let dirty = RwSignal::new(false);
+    let correction = RwSignal::new(String::new());
+    let minor_correction = RwSignal::new(false);
+
+    let run = move |action: Action| {
         if busy.get_untracked() {
             return;
         }
+        let at = match action {
+            Action::Schedule => match browser::local_to_utc(&schedule_at.get_untracked()) {
+                Some(at) => Some(at),
+                None => {
+                    message.set("Choose a date and time to publish at.".into());
+                    return;
+                }
+            },
+            _ => None,
+        };
         busy.set(true);
-        message.set(
-            if publish {
-                "Publishing…"
-            } else {
-                "Saving…"
-            }
-            .into(),
-        );
+        conflict.set(false);
+        message.set(action.progress().into());
         let draft = collect();
+        let substantive_now = substantive.get_untracked();
         spawn_local(async move {
             let result = async {
-                let saved =
-                    save_article(id.get_untracked(), version.get_untracked(), draft).await?;
-                if publish {
-                    publish_article(saved.id, saved.version).await
-                } else {
-                    Ok(saved)
+                let saved = save_article(
+                    id.get_untracked(),
+                    version.get_untracked(),
+                    draft,
+                    substantive_now,
+                )
+                .await?;
+                match action {
+                    Action::Save => Ok(saved),
+                    Action::Submit => submit_for_review(saved.id, saved.version).await,
+                    Action::Publish => publish_article(saved.id, saved.version).await,
+                    Action::Schedule => {
+                        schedule_article(saved.id, saved.version, at.unwrap_or_default()).await
+                    }
                 }
             }
             .await;
@@ -127,29 +206,78 @@ pub fn ArticleEditor(
                     version.set(Some(saved.version));
                     status.set(saved.status);
                     slug.set(Some(saved.slug));
-                    message.set(
-                        if publish {
-                            "Published."
-                        } else {
-                            "Draft saved."
-                        }
-                        .to_string(),
-                    );
+                    dirty.set(false);
+                    message.set(action.done().into());
                     if first_save {
-                        if let Ok(history) = window().history() {
-                            let _ = history.replace_state_with_url(
-                                &wasm_bindgen::JsValue::NULL,
-                                "",
-                                Some(&format!("/admin/articles/{}", saved.id)),
-                            );
-                        }
+                        browser::replace_url(&format!("/admin/articles/{}", saved.id));
                     }
+                }
+                Err(AppError::Conflict(m)) => {
+                    conflict.set(true);
+                    message.set(m);
                 }
                 Err(e) => message.set(e.to_string()),
             }
             busy.set(false);
         });
     };
+
+    // Keep mine: save this text on top of whatever was saved meanwhile.
+    let keep_mine = move |_| {
+        let Some(article_id) = id.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            match get_article(article_id).await {
+                Ok(latest) => {
+                    version.set(Some(latest.version));
+                    run(Action::Save);
+                }
+                Err(e) => message.set(e.to_string()),
+            }
+        });
+    };
+
+    let add_correction_now = move |_| {
+        let Some(article_id) = id.get_untracked() else {
+            return;
+        };
+        let note = correction.get_untracked();
+        let minor = minor_correction.get_untracked();
+        spawn_local(async move {
+            match add_correction(article_id, note, minor).await {
+                Ok(a) => {
+                    version.set(Some(a.version));
+                    correction.set(String::new());
+                    message.set("Correction added.".into());
+                }
+                Err(e) => message.set(e.to_string()),
+            }
+        });
+    };
+
+    Effect::new(move |first_run: Option<()>| {
+        // Any edit after the first run marks the form dirty until the next save.
+        title.track();
+        dek.track();
+        body.track();
+        takeaways.track();
+        analysis.track();
+        faq.track();
+        tags.track();
+        statement.track();
+        if first_run.is_some() {
+            dirty.set(true);
+        }
+    });
+    Effect::new(move |_| {
+        let handle = window_event_listener_untyped("beforeunload", move |ev| {
+            if dirty.get_untracked() {
+                ev.prevent_default();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    });
 
     let add_faq = move |_| {
         let key = next_key.get_value();
@@ -174,7 +302,7 @@ pub fn ArticleEditor(
             data-hydrated=move || if hydrated.get() { "true" } else { "false" }
             on:submit=move |ev| {
                 ev.prevent_default();
-                submit(false);
+                run(Action::Save);
             }
         >
             <p class="editor-status">
@@ -246,14 +374,51 @@ pub fn ArticleEditor(
             <input id="ed-tags" name="tags" bind:value=tags/>
 
             <div class="editor-actions">
+                <label class="inline">
+                    <input type="checkbox" bind:checked=substantive/>
+                    " Substantive change (readers see “Updated”)"
+                </label>
+            </div>
+            <div class="editor-actions">
                 <button type="submit" disabled=move || busy.get()>"Save draft"</button>
+                {move || matches!(status.get(), ArticleStatus::Draft).then(|| view! {
+                    <button type="button" disabled=move || busy.get() on:click=move |_| run(Action::Submit)>
+                        "Submit for review"
+                    </button>
+                })}
                 {can_publish.then(|| view! {
-                    <button type="button" class="primary" disabled=move || busy.get() on:click=move |_| submit(true)>
+                    <button type="button" class="primary" disabled=move || busy.get() on:click=move |_| run(Action::Publish)>
                         "Publish"
+                    </button>
+                    <label class="inline" for="ed-schedule">"or at"</label>
+                    <input id="ed-schedule" class="schedule" type="datetime-local" bind:value=schedule_at/>
+                    <button type="button" disabled=move || busy.get() on:click=move |_| run(Action::Schedule)>
+                        "Schedule"
                     </button>
                 })}
             </div>
             <p class="editor-message" role="status" aria-live="polite">{move || message.get()}</p>
+            {move || conflict.get().then(|| view! {
+                <div class="conflict" role="alert">
+                    <p>"Your text is still here. Choose what to do:"</p>
+                    <button type="button" on:click=keep_mine>"Keep mine (save over theirs)"</button>
+                    <a href=move || format!("/admin/articles/{}", id.get().unwrap_or_default())>"Take theirs (reload)"</a>
+                    <label for="ed-mine">"Or copy your text:"</label>
+                    <textarea id="ed-mine" readonly rows="4" prop:value=move || body.get()></textarea>
+                </div>
+            })}
+            {move || (can_publish && status.get() == ArticleStatus::Published).then(|| view! {
+                <fieldset class="correction-editor">
+                    <legend>"Add a correction"</legend>
+                    <label for="ed-correction">"Correction note (shown to readers, never removed)"</label>
+                    <textarea id="ed-correction" rows="2" bind:value=correction></textarea>
+                    <label class="inline">
+                        <input type="checkbox" bind:checked=minor_correction/>
+                        " Minor (does not change the “Updated” time)"
+                    </label>
+                    <button type="button" on:click=add_correction_now>"Add correction"</button>
+                </fieldset>
+            })}
         </form>
     }
 }

@@ -6,4 +6,5 @@ pub mod article_card;
 pub mod article_editor;
 pub mod article_list;
 pub mod faq_accordion;
+pub mod revision_restore;
 pub mod seo;

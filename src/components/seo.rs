@@ -47,7 +47,7 @@ pub fn json_ld(page: &ArticlePage) -> String {
         "description": description(page),
         "author": authors,
         "datePublished": a.published_at.map(|t| t.to_rfc3339()),
-        "dateModified": a.updated_at.to_rfc3339(),
+        "dateModified": a.reader_modified().or(a.published_at).map(|t| t.to_rfc3339()),
         "publisher": {
             "@type": "Organization",
             "name": SITE_NAME,
@@ -62,6 +62,17 @@ pub fn json_ld(page: &ArticlePage) -> String {
         .is_some_and(|d| d.level == AiLevel::GeneratedReviewed)
     {
         article["digitalSourceType"] = json!(IPTC_TRAINED_ALGORITHMIC_MEDIA);
+    }
+    if !a.corrections.is_empty() {
+        article["correction"] = json!(a
+            .corrections
+            .iter()
+            .map(|c| json!({
+                "@type": "CorrectionComment",
+                "text": c.note,
+                "datePublished": c.at.to_rfc3339(),
+            }))
+            .collect::<Vec<_>>());
     }
     let mut graph = vec![article];
     if !a.faq.is_empty() {
@@ -95,7 +106,11 @@ pub fn ArticleHead(page: ArticlePage) -> impl IntoView {
     let desc = description(&page);
     let url = canonical(&page);
     let published = a.published_at.map(|t| t.to_rfc3339()).unwrap_or_default();
-    let modified = a.updated_at.to_rfc3339();
+    let modified = a
+        .reader_modified()
+        .or(a.published_at)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default();
     let ld = json_ld(&page);
     view! {
         <Title text=title/>

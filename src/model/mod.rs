@@ -110,6 +110,20 @@ impl ArticleStatus {
         Self::ALL.into_iter().find(|l| l.as_str() == s)
     }
 
+    /// The workflow: which state changes are allowed at all (who may make them is
+    /// [`Permission`]'s business).
+    pub fn can_move_to(self, to: ArticleStatus) -> bool {
+        use ArticleStatus::*;
+        matches!(
+            (self, to),
+            (Draft, InReview | Scheduled | Published | Archived)
+                | (InReview, Draft | Scheduled | Published | Archived)
+                | (Scheduled, Draft | Published | Archived)
+                | (Published, Archived)
+                | (Archived, Draft)
+        )
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ArticleStatus::Draft => "Draft",
@@ -149,8 +163,68 @@ pub struct Article {
     pub authors: Vec<Author>,
     pub status: ArticleStatus,
     pub published_at: Option<DateTime<Utc>>,
+    /// When a scheduled article goes live.
+    pub scheduled_at: Option<DateTime<Utc>>,
+    /// The last substantive change readers are told about ("Updated", `dateModified`).
+    pub modified_at: Option<DateTime<Utc>>,
+    /// Technical time of the last write of any kind.
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// Dated correction notes, oldest first; never edited or removed.
+    pub corrections: Vec<Correction>,
+}
+
+impl Article {
+    /// When readers should see the article as last updated, if it was updated at all.
+    pub fn reader_modified(&self) -> Option<DateTime<Utc>> {
+        match (self.modified_at, self.published_at) {
+            (Some(m), Some(p)) if m > p => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn is_by(&self, user: &User) -> bool {
+        self.authors.iter().any(|a| a.slug == user.slug)
+    }
+}
+
+/// An append-only note correcting a published article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub note: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A correction with the article it belongs to, for the corrections page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectionEntry {
+    pub article: ArticleSummary,
+    pub correction: Correction,
+}
+
+/// One entry in an article's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionInfo {
+    pub version: i64,
+    pub at: DateTime<Utc>,
+    pub by: Option<String>,
+    pub title: String,
+    pub status: ArticleStatus,
+}
+
+/// How a line differs between two revisions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DiffKind {
+    Same,
+    Added,
+    Removed,
+}
+
+/// One field's changes between two revisions, line by line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldDiff {
+    pub field: String,
+    pub lines: Vec<(DiffKind, String)>,
 }
 
 /// The row shown in article lists (home page, admin list).
@@ -325,6 +399,47 @@ impl Role {
     }
 }
 
+/// Everything a staff member can be allowed to do. [`Role::can`] is the one permission
+/// table; every admin server function checks one of these on its first line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Permission {
+    /// See the admin article list, open articles they may edit, write new drafts.
+    WriteDrafts,
+    /// Hand a draft to the editors.
+    SubmitForReview,
+    /// Edit any article in any state, see its history and restore revisions.
+    EditAny,
+    Publish,
+    Schedule,
+    Archive,
+    AddCorrection,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 7] = [
+        Permission::WriteDrafts,
+        Permission::SubmitForReview,
+        Permission::EditAny,
+        Permission::Publish,
+        Permission::Schedule,
+        Permission::Archive,
+        Permission::AddCorrection,
+    ];
+}
+
+impl Role {
+    /// The permission table.
+    pub fn can(self, permission: Permission) -> bool {
+        use Permission::*;
+        match permission {
+            WriteDrafts | SubmitForReview => true,
+            EditAny | Publish | Schedule | Archive | AddCorrection => {
+                matches!(self, Role::Owner | Role::Admin | Role::Editor)
+            }
+        }
+    }
+}
+
 /// A staff account as the rest of the system sees it (never the password hash).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
@@ -445,6 +560,39 @@ mod tests {
             ..draft()
         };
         assert!(d.validate().unwrap_err().contains("FAQ item 1"));
+    }
+
+    #[test]
+    fn authors_write_and_submit_but_editors_decide() {
+        for p in Permission::ALL {
+            assert!(
+                Role::Owner.can(p) && Role::Admin.can(p) && Role::Editor.can(p),
+                "{p:?}"
+            );
+        }
+        assert!(Role::Author.can(Permission::WriteDrafts));
+        assert!(Role::Author.can(Permission::SubmitForReview));
+        for p in [
+            Permission::EditAny,
+            Permission::Publish,
+            Permission::Schedule,
+            Permission::Archive,
+            Permission::AddCorrection,
+        ] {
+            assert!(!Role::Author.can(p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn published_articles_only_move_to_the_archive() {
+        use ArticleStatus::*;
+        assert!(Draft.can_move_to(InReview));
+        assert!(InReview.can_move_to(Published));
+        assert!(Scheduled.can_move_to(Published));
+        assert!(Published.can_move_to(Archived));
+        assert!(!Published.can_move_to(Draft));
+        assert!(!Published.can_move_to(InReview));
+        assert!(!Archived.can_move_to(Published));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod article;
+pub mod corrections;
 pub mod home;
 pub mod listing;
 pub mod not_found;

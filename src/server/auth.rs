@@ -4,7 +4,7 @@
 use super::db::{DynStore, NewUser};
 use super::state::AppState;
 use crate::error::AppError;
-use crate::model::{FormError, Role, User};
+use crate::model::{FormError, Permission, Role, User};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -120,11 +120,11 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
     user_from_headers(&state.store, &parts.headers).await
 }
 
-/// The logged-in user if their role is at least `role`; otherwise `Unauthorized`
-/// (no session) or `Forbidden` (a weaker role).
-pub async fn require_role(role: Role) -> Result<User, AppError> {
+/// The logged-in user if their role has `permission` (the table is [`Role::can`]);
+/// otherwise `Unauthorized` (no session) or `Forbidden`.
+pub async fn require(permission: Permission) -> Result<User, AppError> {
     match current_user().await? {
-        Some(user) if user.role.at_least(role) => Ok(user),
+        Some(user) if user.role.can(permission) => Ok(user),
         Some(_) => Err(AppError::Forbidden),
         None => Err(AppError::Unauthorized),
     }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod commands;
 pub mod config;
 pub mod db;
+pub mod diff;
 pub mod feeds;
 pub mod html;
 pub mod import;

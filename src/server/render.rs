@@ -56,6 +56,7 @@ pub fn content(draft: &ArticleDraft) -> Content {
         faq: faq(draft),
         disclosure,
         tags,
+        substantive: false,
     }
 }
 

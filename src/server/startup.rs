@@ -54,6 +54,7 @@ pub async fn serve() -> Result<(), String> {
         store,
         config: Arc::new(config.clone()),
     };
+    tokio::spawn(publish_scheduled(state.store.clone()));
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
@@ -68,6 +69,26 @@ pub async fn serve() -> Result<(), String> {
         })
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// How often each instance looks for scheduled articles that are due.
+const SCHEDULE_POLL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Publishes scheduled articles when their time comes. Every instance runs this; the
+/// store publishes each article exactly once. Survives restarts: the schedule is data.
+async fn publish_scheduled(store: DynStore) {
+    let mut tick = tokio::time::interval(SCHEDULE_POLL);
+    loop {
+        tick.tick().await;
+        match store.publish_due(chrono::Utc::now()).await {
+            Ok(published) => {
+                for a in published {
+                    tracing::info!(slug = %a.slug, "published on schedule");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "scheduled publishing failed; retrying"),
+        }
+    }
 }
 
 /// Imports the bundled sample article into a database with no articles.

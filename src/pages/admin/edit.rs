@@ -6,7 +6,7 @@ use crate::api::admin::get_article;
 use crate::api::auth::get_current_user;
 use crate::components::article_editor::ArticleEditor;
 use crate::error::AppError;
-use crate::model::{ArticleDraft, ArticleStatus, Role};
+use crate::model::{ArticleDraft, ArticleStatus, Permission};
 use crate::pages::not_found::NotFound;
 use crate::pages::{ErrorNote, Loading};
 use leptos::prelude::*;
@@ -27,7 +27,7 @@ pub fn EditArticlePage() -> impl IntoView {
                 let Ok(Some(user)) = get_current_user().await else {
                     return view! { <Redirect path="/admin/login"/> }.into_any();
                 };
-                let can_publish = user.role.at_least(Role::Editor);
+                let can_publish = user.role.can(Permission::Publish);
                 let editor = match id {
                     None => view! {
                         <h1 class="page-title">"New article"</h1>
@@ -44,6 +44,11 @@ pub fn EditArticlePage() -> impl IntoView {
                     Some(id) => match get_article(id).await {
                         Ok(a) => view! {
                             <h1 class="page-title">"Edit article"</h1>
+                            <p class="editor-links">
+                                <a href=format!("/admin/articles/{}/preview", a.id)>"Preview"</a>
+                                " · "
+                                <a href=format!("/admin/articles/{}/history", a.id)>"History"</a>
+                            </p>
                             <ArticleEditor
                                 id=Some(a.id)
                                 version=Some(a.version)

@@ -2,6 +2,7 @@
 //! Every page here checks the session on the server and sends visitors to the login page.
 
 pub mod edit;
+pub mod history;
 pub mod list;
 pub mod login;
 

@@ -53,6 +53,8 @@ pub struct ArticleRow {
     pub disclosure_reviewer: Option<String>,
     pub status: String,
     pub published_at: Option<DateTime<Utc>>,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub modified_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
 }
@@ -112,6 +114,7 @@ pub fn assemble(
     faq: Vec<FaqRow>,
     tags: Vec<SlugNameRow>,
     authors: Vec<SlugNameRow>,
+    corrections: Vec<(String, DateTime<Utc>)>,
 ) -> Article {
     let disclosure = r.disclosure_level.as_deref().map(|level| AiDisclosure {
         level: AiLevel::parse(level).unwrap_or_default(),
@@ -161,8 +164,14 @@ pub fn assemble(
             .collect(),
         status: ArticleStatus::parse(&r.status).unwrap_or_default(),
         published_at: r.published_at,
+        scheduled_at: r.scheduled_at,
+        modified_at: r.modified_at,
         updated_at: r.updated_at,
         version: r.version,
+        corrections: corrections
+            .into_iter()
+            .map(|(note, at)| crate::model::Correction { note, at })
+            .collect(),
     }
 }
 
@@ -223,12 +232,19 @@ macro_rules! impl_store {
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;
+            let corrections: Vec<(String, DateTime<Utc>)> = sqlx::query_as(
+                "SELECT note, created_at FROM corrections WHERE article_id = $1 ORDER BY created_at, id",
+            )
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
             Ok(Some(assemble(
                 row,
                 takeaways.into_iter().map(|t| t.0).collect(),
                 faq,
                 tags,
                 authors,
+                corrections,
             )))
         }
 
@@ -463,11 +479,14 @@ macro_rules! impl_store {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
-            async fn list_articles(&self) -> Result<Vec<ArticleSummary>> {
-                let rows: Vec<SummaryRow> = sqlx::query_as(
-                    "SELECT id, slug, title, dek, status, published_at, updated_at, version FROM articles \
-                     ORDER BY updated_at DESC, id DESC",
-                )
+            async fn list_articles(&self, author_id: Option<i64>) -> Result<Vec<ArticleSummary>> {
+                let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+                    summary_select!(),
+                    " WHERE $1 IS NULL OR EXISTS (SELECT 1 FROM article_authors aa \
+                     WHERE aa.article_id = a.id AND aa.user_id = $1) \
+                     ORDER BY a.updated_at DESC, a.id DESC"
+                ))
+                .bind(author_id)
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows.into_iter().map(Into::into).collect())
@@ -562,8 +581,8 @@ macro_rules! impl_store {
                 let changed = sqlx::query(
                     "UPDATE articles SET title = $3, dek = $4, body_md = $5, body_html = $6, analysis_md = $7, \
                      analysis_html = $8, disclosure_level = $9, disclosure_statement = $10, disclosure_tool = $11, \
-                     disclosure_reviewer = $12, updated_at = $13, version = version + 1 \
-                     WHERE id = $1 AND version = $2",
+                     disclosure_reviewer = $12, updated_at = $13, modified_at = COALESCE($14, modified_at), \
+                     version = version + 1 WHERE id = $1 AND version = $2",
                 )
                 .bind(id)
                 .bind(base_version)
@@ -578,6 +597,7 @@ macro_rules! impl_store {
                 .bind(tool)
                 .bind(reviewer)
                 .bind(now())
+                .bind(c.substantive.then(now))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -601,15 +621,25 @@ macro_rules! impl_store {
                 Ok(article)
             }
 
-            async fn publish_article(&self, id: i64, base_version: i64, by: Option<&User>) -> Result<Article> {
+            async fn set_status(
+                &self,
+                id: i64,
+                base_version: i64,
+                to: $crate::model::ArticleStatus,
+                scheduled_at: Option<DateTime<Utc>>,
+                by: Option<&User>,
+            ) -> Result<Article> {
                 let now = now();
                 let mut tx = self.pool.begin_with($begin).await?;
                 let changed = sqlx::query(
-                    "UPDATE articles SET status = 'published', published_at = COALESCE(published_at, $3), \
-                     updated_at = $3, version = version + 1 WHERE id = $1 AND version = $2",
+                    "UPDATE articles SET status = $3, scheduled_at = $4, \
+                     published_at = CASE WHEN $3 = 'published' THEN COALESCE(published_at, $5) ELSE published_at END, \
+                     updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2",
                 )
                 .bind(id)
                 .bind(base_version)
+                .bind(to.as_str())
+                .bind(scheduled_at)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?
@@ -620,6 +650,129 @@ macro_rules! impl_store {
                 let article = write_revision(&mut tx, id, by).await?;
                 tx.commit().await?;
                 Ok(article)
+            }
+
+            async fn publish_due(&self, at: DateTime<Utc>) -> Result<Vec<Article>> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let due: Vec<(i64,)> = sqlx::query_as(
+                    "SELECT id FROM articles WHERE status = 'scheduled' AND scheduled_at <= $1 ORDER BY scheduled_at",
+                )
+                .bind(at)
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut published = Vec::with_capacity(due.len());
+                for (id,) in due {
+                    // The status test makes this exactly-once when instances race for a row.
+                    let changed = sqlx::query(
+                        "UPDATE articles SET status = 'published', \
+                         published_at = COALESCE(published_at, scheduled_at), \
+                         updated_at = $2, version = version + 1 WHERE id = $1 AND status = 'scheduled'",
+                    )
+                    .bind(id)
+                    .bind(now())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if changed == 1 {
+                        published.push(write_revision(&mut tx, id, None).await?);
+                    }
+                }
+                tx.commit().await?;
+                Ok(published)
+            }
+
+            async fn add_correction(
+                &self,
+                id: i64,
+                note: &str,
+                substantive: bool,
+                by: &User,
+            ) -> Result<Article> {
+                let now = now();
+                let mut tx = self.pool.begin_with($begin).await?;
+                let status: Option<(String,)> = sqlx::query_as("SELECT status FROM articles WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                match status {
+                    None => return Err(AppError::NotFound),
+                    Some((s,)) if s != "published" => {
+                        return Err(AppError::Validation(
+                            "Corrections are added to published articles.".into(),
+                        ))
+                    }
+                    Some(_) => {}
+                }
+                sqlx::query(
+                    "INSERT INTO corrections (article_id, note, user_id, created_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(note)
+                .bind(by.id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE articles SET updated_at = $2, modified_at = COALESCE($3, modified_at) WHERE id = $1",
+                )
+                .bind(id)
+                .bind(now)
+                .bind(substantive.then_some(now))
+                .execute(&mut *tx)
+                .await?;
+                let article = load(&mut tx, KeyArg::Id(id)).await?.ok_or(AppError::NotFound)?;
+                tx.commit().await?;
+                Ok(article)
+            }
+
+            async fn list_revisions(&self, id: i64) -> Result<Vec<$crate::model::RevisionInfo>> {
+                let rows: Vec<(i64, DateTime<Utc>, Option<String>, String)> = sqlx::query_as(
+                    "SELECT r.version, r.created_at, u.name, r.snapshot FROM revisions r \
+                     LEFT JOIN users u ON u.id = r.user_id WHERE r.article_id = $1 ORDER BY r.version DESC",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(version, at, by, snapshot)| {
+                        let a: Article = serde_json::from_str(&snapshot).map_err(|_| AppError::Internal)?;
+                        Ok($crate::model::RevisionInfo { version, at, by, title: a.title, status: a.status })
+                    })
+                    .collect()
+            }
+
+            async fn revision(&self, id: i64, version: i64) -> Result<Option<Article>> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT snapshot FROM revisions WHERE article_id = $1 AND version = $2")
+                        .bind(id)
+                        .bind(version)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(|(s,)| serde_json::from_str(&s).map_err(|_| AppError::Internal))
+                    .transpose()
+            }
+
+            async fn list_corrections(&self, limit: i64) -> Result<Vec<$crate::model::CorrectionEntry>> {
+                let rows: Vec<(String, DateTime<Utc>, i64)> = sqlx::query_as(
+                    "SELECT c.note, c.created_at, c.article_id FROM corrections c \
+                     JOIN articles a ON a.id = c.article_id WHERE a.status = 'published' \
+                     ORDER BY c.created_at DESC, c.id DESC LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for (note, at, article_id) in rows {
+                    let summary: SummaryRow = sqlx::query_as(concat!(summary_select!(), " WHERE a.id = $1"))
+                        .bind(article_id)
+                        .fetch_one(&self.pool)
+                        .await?;
+                    out.push($crate::model::CorrectionEntry {
+                        article: summary.into(),
+                        correction: $crate::model::Correction { note, at },
+                    });
+                }
+                Ok(out)
             }
 
             async fn related_published(&self, id: i64, limit: i64) -> Result<Vec<ArticleSummary>> {
@@ -868,8 +1021,8 @@ macro_rules! impl_store {
             sqlx::query(
                 "INSERT INTO articles (id, slug, title, dek, body_md, body_html, analysis_md, analysis_html, \
                  disclosure_level, disclosure_statement, disclosure_tool, disclosure_reviewer, status, \
-                 published_at, created_at, updated_at, version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                 published_at, created_at, updated_at, version, scheduled_at, modified_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
             )
             .bind(a.id)
             .bind(&a.slug)
@@ -888,8 +1041,18 @@ macro_rules! impl_store {
             .bind(created_at)
             .bind(a.updated_at)
             .bind(a.version)
+            .bind(a.scheduled_at)
+            .bind(a.modified_at)
             .execute(&mut *conn)
             .await?;
+            for c in &a.corrections {
+                sqlx::query("INSERT INTO corrections (article_id, note, created_at) VALUES ($1, $2, $3)")
+                    .bind(a.id)
+                    .bind(&c.note)
+                    .bind(c.at)
+                    .execute(&mut *conn)
+                    .await?;
+            }
             let content = Content {
                 title: a.title.clone(),
                 dek: a.dek.clone(),
@@ -899,6 +1062,7 @@ macro_rules! impl_store {
                 faq: a.faq.clone(),
                 disclosure: a.disclosure.clone(),
                 tags: a.tags.clone(),
+                substantive: false,
             };
             write_parts(conn, a.id, &content).await?;
             for (pos, author) in a.authors.iter().enumerate() {
@@ -981,7 +1145,7 @@ macro_rules! concat_select {
         concat!(
             "SELECT id, slug, title, dek, body_md, body_html, analysis_md, analysis_html, \
              disclosure_level, disclosure_statement, disclosure_tool, disclosure_reviewer, \
-             status, published_at, updated_at, version FROM articles WHERE ",
+             status, published_at, scheduled_at, modified_at, updated_at, version FROM articles WHERE ",
             $where
         )
     };

@@ -7,7 +7,8 @@ pub mod sqlite;
 
 use crate::error::AppError;
 use crate::model::{
-    AiDisclosure, Article, ArticleSummary, AuthorProfile, FaqItem, Rich, SearchHit, Tag, User,
+    AiDisclosure, Article, ArticleStatus, ArticleSummary, AuthorProfile, CorrectionEntry, FaqItem,
+    RevisionInfo, Rich, SearchHit, Tag, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -45,6 +46,8 @@ pub struct Content {
     pub faq: Vec<FaqItem>,
     pub disclosure: Option<AiDisclosure>,
     pub tags: Vec<Tag>,
+    /// Whether readers are told this change updated the article.
+    pub substantive: bool,
 }
 
 /// A staff account as copied between databases, hash included; never `Serialize`.
@@ -104,7 +107,9 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
 
     async fn list_published(&self, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>>;
-    async fn list_articles(&self) -> Result<Vec<ArticleSummary>>;
+    /// Every article in every state, newest change first; only those `author_id` wrote
+    /// when given.
+    async fn list_articles(&self, author_id: Option<i64>) -> Result<Vec<ArticleSummary>>;
     async fn count_articles(&self) -> Result<i64>;
     async fn slug_taken(&self, slug: &str) -> Result<bool>;
     async fn article_by_slug(&self, slug: &str) -> Result<Option<Article>>;
@@ -127,13 +132,42 @@ pub trait Store: Send + Sync + 'static {
         content: &Content,
         by: Option<&User>,
     ) -> Result<Article>;
-    /// Publishes article `id` if it is still at `base_version`. Writes a revision.
+    /// Moves article `id` (if still at `base_version`) to state `to`; the first move to
+    /// published sets the publication time. Writes a revision.
+    async fn set_status(
+        &self,
+        id: i64,
+        base_version: i64,
+        to: ArticleStatus,
+        scheduled_at: Option<DateTime<Utc>>,
+        by: Option<&User>,
+    ) -> Result<Article>;
+    /// Publishes article `id` if it is still at `base_version`.
     async fn publish_article(
         &self,
         id: i64,
         base_version: i64,
         by: Option<&User>,
+    ) -> Result<Article> {
+        self.set_status(id, base_version, ArticleStatus::Published, None, by)
+            .await
+    }
+    /// Publishes every scheduled article whose time has come, each exactly once even
+    /// when several instances run this at the same moment.
+    async fn publish_due(&self, at: DateTime<Utc>) -> Result<Vec<Article>>;
+    /// Appends a correction to a published article; a substantive one moves its
+    /// "updated" time.
+    async fn add_correction(
+        &self,
+        id: i64,
+        note: &str,
+        substantive: bool,
+        by: &User,
     ) -> Result<Article>;
+    async fn list_revisions(&self, id: i64) -> Result<Vec<RevisionInfo>>;
+    async fn revision(&self, id: i64, version: i64) -> Result<Option<Article>>;
+    /// The newest corrections on published articles.
+    async fn list_corrections(&self, limit: i64) -> Result<Vec<CorrectionEntry>>;
 
     /// Published articles sharing tags with article `id`, most shared tags first.
     async fn related_published(&self, id: i64, limit: i64) -> Result<Vec<ArticleSummary>>;

@@ -1,0 +1,504 @@
+//! The newsroom workflow through the HTTP API: the permission table applied to every
+//! registered admin server function, authors' own drafts, review, scheduling,
+//! corrections, revisions, and the AI-disclosure rule.
+
+mod common;
+
+use common::*;
+use gazette::model::{AiLevel, ArticleStatus, Permission, Role, SavedArticle};
+use serde_json::{json, Value};
+
+/// Server functions anyone may call.
+const PUBLIC: [&str; 7] = [
+    "get_article_page",
+    "list_published_articles",
+    "list_tag",
+    "list_author",
+    "search_articles",
+    "list_corrections",
+    "get_current_user",
+];
+
+/// Every admin server function, with arguments that would succeed, and the permission
+/// its first line checks.
+fn admin_functions(id: i64, version: i64) -> Vec<(&'static str, Value, Permission)> {
+    let future = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    vec![
+        ("list_articles", json!({}), Permission::WriteDrafts),
+        ("get_article", json!({ "id": id }), Permission::WriteDrafts),
+        (
+            "save_article",
+            json!({ "id": null, "base_version": null, "draft": sample_draft("New") }),
+            Permission::WriteDrafts,
+        ),
+        (
+            "submit_for_review",
+            json!({ "id": id, "version": version }),
+            Permission::SubmitForReview,
+        ),
+        (
+            "return_to_draft",
+            json!({ "id": id, "version": version }),
+            Permission::EditAny,
+        ),
+        (
+            "publish_article",
+            json!({ "id": id, "version": version }),
+            Permission::Publish,
+        ),
+        (
+            "schedule_article",
+            json!({ "id": id, "version": version, "at": future }),
+            Permission::Schedule,
+        ),
+        (
+            "archive_article",
+            json!({ "id": id, "version": version }),
+            Permission::Archive,
+        ),
+        (
+            "add_correction",
+            json!({ "id": id, "note": "We misspelled a name." }),
+            Permission::AddCorrection,
+        ),
+        (
+            "list_revisions",
+            json!({ "id": id }),
+            Permission::WriteDrafts,
+        ),
+        (
+            "restore_revision",
+            json!({ "id": id, "revision": 1, "base_version": version }),
+            Permission::EditAny,
+        ),
+        (
+            "diff_revisions",
+            json!({ "id": id, "from": 1, "to": version }),
+            Permission::WriteDrafts,
+        ),
+    ]
+}
+
+async fn create(site: &Site, cookie: &str, title: &str) -> SavedArticle {
+    let r = site
+        .call(
+            "save_article",
+            json!({ "id": null, "base_version": null, "draft": sample_draft(title) }),
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+async fn call_ok(site: &Site, name: &str, args: Value, cookie: &str) -> Value {
+    let r = site.call(name, args, Some(cookie)).await;
+    assert_eq!(r.status, 200, "{name}: {}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+#[tokio::test]
+async fn every_registered_server_function_is_public_or_in_the_permission_table() {
+    let _site = Site::new().await;
+    let admin: Vec<&str> = admin_functions(1, 1).iter().map(|(n, _, _)| *n).collect();
+    let mut seen = 0;
+    for (path, _) in leptos::server_fn::axum::server_fn_paths() {
+        let name = path.strip_prefix("/api/").unwrap_or(path);
+        assert!(
+            PUBLIC.contains(&name) || admin.contains(&name),
+            "server function {path} has no permission test: add it to admin_functions or PUBLIC"
+        );
+        seen += 1;
+    }
+    assert_eq!(
+        seen,
+        PUBLIC.len() + admin.iter().collect::<std::collections::HashSet<_>>().len()
+    );
+}
+
+#[tokio::test]
+async fn every_admin_function_refuses_anonymous_callers_and_roles_without_its_permission() {
+    for (name, _, permission) in admin_functions(1, 1) {
+        let site = Site::new().await;
+        let editor = site.session(Role::Editor).await;
+        let a = create(&site, &editor, "Target").await;
+        let before = site.store.export_site().await.unwrap();
+        let (_, args, _) = admin_functions(a.id, a.version)
+            .into_iter()
+            .find(|(n, _, _)| *n == name)
+            .unwrap();
+        let r = site.call(name, args.clone(), None).await;
+        assert_eq!(r.status, 401, "anonymous {name}: {}", r.body);
+        for role in Role::ALL.into_iter().filter(|r| !r.can(permission)) {
+            let cookie = site.session(role).await;
+            let r = site.call(name, args.clone(), Some(&cookie)).await;
+            assert_eq!(r.status, 403, "{role:?} {name}: {}", r.body);
+        }
+        let after = site.store.export_site().await.unwrap();
+        assert_eq!(
+            before.articles, after.articles,
+            "{name} changed an article while refusing"
+        );
+        assert_eq!(
+            before.revisions, after.revisions,
+            "{name} wrote a revision while refusing"
+        );
+    }
+}
+
+#[tokio::test]
+async fn authors_work_only_on_their_own_drafts() {
+    let site = Site::new().await;
+    let editor = site.session(Role::Editor).await;
+    let author = site.session(Role::Author).await;
+    let theirs = create(&site, &editor, "Editor's piece").await;
+    let mine = create(&site, &author, "Author's piece").await;
+    for (name, args) in [
+        ("get_article", json!({ "id": theirs.id })),
+        (
+            "save_article",
+            json!({ "id": theirs.id, "base_version": theirs.version, "draft": sample_draft("Hijack") }),
+        ),
+        (
+            "submit_for_review",
+            json!({ "id": theirs.id, "version": theirs.version }),
+        ),
+        ("list_revisions", json!({ "id": theirs.id })),
+    ] {
+        assert_eq!(
+            site.call(name, args, Some(&author)).await.status,
+            403,
+            "{name}"
+        );
+    }
+    let listed = call_ok(&site, "list_articles", json!({}), &author).await;
+    let titles: Vec<_> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(titles, vec!["Author's piece"]);
+
+    // The author submits; the editor publishes; then the author can no longer edit it.
+    let submitted = call_ok(
+        &site,
+        "submit_for_review",
+        json!({ "id": mine.id, "version": mine.version }),
+        &author,
+    )
+    .await;
+    assert_eq!(submitted["status"], "in_review");
+    let published = call_ok(
+        &site,
+        "publish_article",
+        json!({ "id": mine.id, "version": submitted["version"] }),
+        &editor,
+    )
+    .await;
+    assert_eq!(published["status"], "published");
+    let r = site
+        .call("save_article", json!({ "id": mine.id, "base_version": published["version"], "draft": sample_draft("Sneaky edit") }), Some(&author))
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        site.get(&format!("/articles/{}", mine.slug), None)
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn the_workflow_refuses_impossible_moves() {
+    let site = Site::new().await;
+    let editor = site.session(Role::Editor).await;
+    let a = create(&site, &editor, "Moves").await;
+    let p = call_ok(
+        &site,
+        "publish_article",
+        json!({ "id": a.id, "version": a.version }),
+        &editor,
+    )
+    .await;
+    let r = site
+        .call(
+            "submit_for_review",
+            json!({ "id": a.id, "version": p["version"] }),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body
+            .contains("A published article can't become in review."),
+        "{}",
+        r.body
+    );
+    let archived = call_ok(
+        &site,
+        "archive_article",
+        json!({ "id": a.id, "version": p["version"] }),
+        &editor,
+    )
+    .await;
+    assert_eq!(archived["status"], "archived");
+    assert_eq!(
+        site.get(&format!("/articles/{}", a.slug), None)
+            .await
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn ai_generated_articles_need_a_reviewing_editor_to_publish() {
+    let site = Site::new().await;
+    let editor = site.session(Role::Editor).await;
+    let mut draft = sample_draft("Machine written");
+    let d = draft.disclosure.as_mut().unwrap();
+    d.level = AiLevel::GeneratedReviewed;
+    d.reviewer = None;
+    let s: SavedArticle = serde_json::from_value(
+        call_ok(
+            &site,
+            "save_article",
+            json!({ "id": null, "base_version": null, "draft": draft }),
+            &editor,
+        )
+        .await,
+    )
+    .unwrap();
+    let r = site
+        .call(
+            "publish_article",
+            json!({ "id": s.id, "version": s.version }),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("must name the reviewing editor"));
+    assert_eq!(
+        site.store
+            .article_by_id(s.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        ArticleStatus::Draft
+    );
+    let mut draft = sample_draft("Machine written");
+    let d = draft.disclosure.as_mut().unwrap();
+    d.level = AiLevel::GeneratedReviewed;
+    d.reviewer = Some("Erin Editor".into());
+    let s2 = call_ok(
+        &site,
+        "save_article",
+        json!({ "id": s.id, "base_version": s.version, "draft": draft }),
+        &editor,
+    )
+    .await;
+    call_ok(
+        &site,
+        "publish_article",
+        json!({ "id": s.id, "version": s2["version"] }),
+        &editor,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn scheduled_articles_go_live_once_when_due() {
+    let site = Site::new().await;
+    let editor = site.session(Role::Editor).await;
+    let a = create(&site, &editor, "Embargoed report").await;
+    let past = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
+    let r = site
+        .call(
+            "schedule_article",
+            json!({ "id": a.id, "version": a.version, "at": past }),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    let at = chrono::Utc::now() + chrono::Duration::minutes(30);
+    let s = call_ok(
+        &site,
+        "schedule_article",
+        json!({ "id": a.id, "version": a.version, "at": at.to_rfc3339() }),
+        &editor,
+    )
+    .await;
+    assert_eq!(s["status"], "scheduled");
+    assert_eq!(
+        site.get("/articles/embargoed-report", None).await.status,
+        404
+    );
+    assert!(site
+        .store
+        .publish_due(chrono::Utc::now())
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Several instances checking at the same moment publish it exactly once.
+    let later = at + chrono::Duration::seconds(1);
+    let (x, y, z) = tokio::join!(
+        site.store.publish_due(later),
+        site.store.publish_due(later),
+        site.store.publish_due(later)
+    );
+    let total = x.unwrap().len() + y.unwrap().len() + z.unwrap().len();
+    assert_eq!(total, 1);
+    let article = site.store.article_by_id(a.id).await.unwrap().unwrap();
+    assert_eq!(article.status, ArticleStatus::Published);
+    assert_eq!(article.published_at.unwrap().timestamp(), at.timestamp());
+    let revisions = site.store.list_revisions(a.id).await.unwrap();
+    assert_eq!(
+        revisions
+            .iter()
+            .filter(|r| r.status == ArticleStatus::Published)
+            .count(),
+        1
+    );
+    assert_eq!(
+        site.get("/articles/embargoed-report", None).await.status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn corrections_are_appended_shown_and_dated() {
+    let site = Site::new().await;
+    let editor = site.session(Role::Editor).await;
+    let a = create(&site, &editor, "Bridge opens").await;
+    let r = site
+        .call(
+            "add_correction",
+            json!({ "id": a.id, "note": "Too early." }),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(r.status, 422, "drafts have no corrections");
+    call_ok(
+        &site,
+        "publish_article",
+        json!({ "id": a.id, "version": a.version }),
+        &editor,
+    )
+    .await;
+    let before = site.store.article_by_id(a.id).await.unwrap().unwrap();
+    assert!(before.reader_modified().is_none());
+
+    call_ok(
+        &site,
+        "add_correction",
+        json!({ "id": a.id, "note": "A typo in the mayor's name.", "minor": true }),
+        &editor,
+    )
+    .await;
+    let minor = site.store.article_by_id(a.id).await.unwrap().unwrap();
+    assert!(
+        minor.reader_modified().is_none(),
+        "a minor correction doesn't move 'Updated'"
+    );
+
+    call_ok(
+        &site,
+        "add_correction",
+        json!({ "id": a.id, "note": "The bridge opens on Tuesday, not Monday." }),
+        &editor,
+    )
+    .await;
+    let after = site.store.article_by_id(a.id).await.unwrap().unwrap();
+    assert_eq!(after.corrections.len(), 2);
+    assert!(after.reader_modified().is_some());
+
+    let page = site.get("/articles/bridge-opens", None).await;
+    assert!(page
+        .body
+        .contains("The bridge opens on Tuesday, not Monday."));
+    assert!(page.body.contains("Updated"));
+    let ld_start = page.body.find("application/ld+json").unwrap();
+    assert!(page.body[ld_start..].contains("CorrectionComment"));
+    let log = site.get("/corrections", None).await;
+    assert_eq!(log.status, 200);
+    assert!(log.body.contains("A typo in the mayor"));
+    assert!(log.body.contains("Bridge opens"));
+}
+
+#[tokio::test]
+async fn history_diffs_and_restores_revisions() {
+    let site = Site::new().await;
+    let editor = site.session(Role::Editor).await;
+    let a = create(&site, &editor, "First headline").await;
+    let mut second = sample_draft("Second headline");
+    second.body = "A new body.".into();
+    let v2 = call_ok(
+        &site,
+        "save_article",
+        json!({ "id": a.id, "base_version": a.version, "draft": second }),
+        &editor,
+    )
+    .await;
+    let history = call_ok(&site, "list_revisions", json!({ "id": a.id }), &editor).await;
+    let versions: Vec<i64> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(versions, vec![2, 1]);
+    assert_eq!(history[0]["by"], "Test editor");
+
+    let diff = call_ok(
+        &site,
+        "diff_revisions",
+        json!({ "id": a.id, "from": 1, "to": 2 }),
+        &editor,
+    )
+    .await;
+    let fields: Vec<&str> = diff
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["Headline", "Body"]);
+    assert!(diff[0]["lines"].to_string().contains("Second headline"));
+
+    let restored = call_ok(
+        &site,
+        "restore_revision",
+        json!({ "id": a.id, "revision": 1, "base_version": v2["version"] }),
+        &editor,
+    )
+    .await;
+    assert_eq!(restored["version"], 3);
+    let now = site.store.article_by_id(a.id).await.unwrap().unwrap();
+    assert_eq!(now.title, "First headline");
+    assert_eq!(site.store.list_revisions(a.id).await.unwrap().len(), 3);
+    let page = site
+        .get(&format!("/admin/articles/{}/history", a.id), Some(&editor))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Restore v2"));
+}
+
+#[tokio::test]
+async fn staff_preview_drafts_and_readers_cannot() {
+    let site = Site::new().await;
+    let editor = site.session(Role::Editor).await;
+    let a = create(&site, &editor, "Unpublished scoop").await;
+    let preview = site
+        .get(&format!("/admin/articles/{}/preview", a.id), Some(&editor))
+        .await;
+    assert_eq!(preview.status, 200);
+    assert!(preview.body.contains("<h1>Unpublished scoop</h1>"));
+    assert!(preview.body.contains("Key Takeaways"));
+    let anonymous = site
+        .get(&format!("/admin/articles/{}/preview", a.id), None)
+        .await;
+    assert!(anonymous.status.is_redirection());
+    assert!(!anonymous.body.contains("Unpublished scoop"));
+}
