@@ -391,7 +391,7 @@ pub fn ArticleEditor(
                         "Publish"
                     </button>
                     <label class="inline" for="ed-schedule">"or at"</label>
-                    <input id="ed-schedule" class="schedule" type="datetime-local" bind:value=schedule_at/>
+                    <input id="ed-schedule" class="schedule" type="datetime-local" step="1" bind:value=schedule_at/>
                     <button type="button" disabled=move || busy.get() on:click=move |_| run(Action::Schedule)>
                         "Schedule"
                     </button>
