@@ -76,6 +76,7 @@ fn admin_functions(id: i64, version: i64) -> Vec<(&'static str, Value, Permissio
             json!({ "id": id, "from": 1, "to": version }),
             Permission::WriteDrafts,
         ),
+        ("list_my_sessions", json!({}), Permission::WriteDrafts),
     ]
 }
 

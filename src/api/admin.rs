@@ -3,7 +3,9 @@
 //! their own drafts.
 
 use crate::error::AppError;
-use crate::model::{Article, ArticleDraft, ArticleSummary, FieldDiff, RevisionInfo, SavedArticle};
+use crate::model::{
+    Article, ArticleDraft, ArticleSummary, FieldDiff, RevisionInfo, SavedArticle, SessionInfo,
+};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -276,4 +278,19 @@ pub async fn diff_revisions(id: i64, from: i64, to: i64) -> Result<Vec<FieldDiff
         return Err(AppError::NotFound);
     };
     Ok(crate::server::diff::article_diff(&a, &b))
+}
+
+/// The caller's own live sessions, the current one marked.
+#[server(prefix = "/api", endpoint = "list_my_sessions", input = Json)]
+pub async fn list_my_sessions() -> Result<Vec<SessionInfo>, AppError> {
+    use self::ssr::*;
+    let user = require(Permission::WriteDrafts).await?;
+    let state = expect_context::<AppState>();
+    let parts = use_context::<axum::http::request::Parts>().ok_or(AppError::Internal)?;
+    let current = crate::server::auth::session_hash(&parts.headers);
+    let mut sessions = state.store.list_sessions(user.id).await?;
+    for s in &mut sessions {
+        s.current = Some(&s.key) == current.as_ref();
+    }
+    Ok(sessions)
 }

@@ -450,6 +450,16 @@ pub struct User {
     pub role: Role,
 }
 
+/// One of a user's live sessions, for the "your sessions" list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The stored hash of the session's token: names it for revoking, useless as a login.
+    pub key: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub current: bool,
+}
+
 /// What a successful save tells the editor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedArticle {
@@ -470,10 +480,14 @@ pub enum FormError {
     BadToken,
     EmailTaken,
     Unavailable,
+    CommonPassword,
+    WrongPassword,
 }
 
 impl FormError {
-    pub const ALL: [FormError; 7] = [
+    pub const ALL: [FormError; 9] = [
+        FormError::CommonPassword,
+        FormError::WrongPassword,
         FormError::InvalidLogin,
         FormError::ShortPassword,
         FormError::BadEmail,
@@ -492,6 +506,8 @@ impl FormError {
             FormError::BadToken => "token",
             FormError::EmailTaken => "taken",
             FormError::Unavailable => "unavailable",
+            FormError::CommonPassword => "common",
+            FormError::WrongPassword => "current",
         }
     }
 
@@ -508,6 +524,10 @@ impl FormError {
             FormError::BadToken => "This set-up link is not valid or has already been used.",
             FormError::EmailTaken => "A user with that email already exists.",
             FormError::Unavailable => "Something went wrong on our side. Please try again.",
+            FormError::CommonPassword => {
+                "That password is on a list of common passwords. Choose another."
+            }
+            FormError::WrongPassword => "Your current password was not right.",
         }
     }
 }

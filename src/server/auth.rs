@@ -43,6 +43,29 @@ fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Passwords refused however long they are (lower-cased comparison).
+const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
+
+/// Whether `password` is on the common-password list or is one character repeated.
+pub fn is_common_password(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    let mut chars = lower.chars();
+    let first = chars.next();
+    let repeated = first.is_some_and(|c| chars.all(|d| d == c));
+    repeated || COMMON_PASSWORDS.lines().any(|p| p.trim() == lower)
+}
+
+/// Checks a new password against the account rules.
+pub fn check_new_password(password: &str) -> Result<(), FormError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS || password.len() > MAX_PASSWORD_BYTES {
+        return Err(FormError::ShortPassword);
+    }
+    if is_common_password(password) {
+        return Err(FormError::CommonPassword);
+    }
+    Ok(())
+}
+
 /// Checks the fields of a new account and hashes its password.
 pub fn new_user(email: &str, name: &str, role: Role, password: &str) -> Result<NewUser, FormError> {
     let email = email.trim();
@@ -53,9 +76,7 @@ pub fn new_user(email: &str, name: &str, role: Role, password: &str) -> Result<N
     if name.is_empty() || name.chars().count() > 100 {
         return Err(FormError::BadName);
     }
-    if password.chars().count() < MIN_PASSWORD_CHARS || password.len() > MAX_PASSWORD_BYTES {
-        return Err(FormError::ShortPassword);
-    }
+    check_new_password(password)?;
     Ok(NewUser {
         email: email.to_string(),
         name: name.to_string(),
@@ -98,6 +119,11 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == SESSION_COOKIE)
         .map(|(_, value)| value.to_string())
+}
+
+/// The stored hash of the request's session token, if it carries one.
+pub fn session_hash(headers: &HeaderMap) -> Option<String> {
+    session_token(headers).map(|t| hash_token(&t))
 }
 
 /// The logged-in user for a request's headers, if its session is live.
@@ -217,6 +243,7 @@ fn too_many_attempts(seconds: i64) -> Response {
 pub async fn login(
     State(state): State<AppState>,
     client: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let account_key = format!("account:{}", form.email.trim().to_lowercase());
@@ -250,6 +277,10 @@ pub async fn login(
     let outcome = match found {
         Some(u) if ok => {
             let _ = state.store.clear_login_failures(&account_key).await;
+            // A fresh token at every login: a session id planted before login is dropped.
+            if let Some(old) = session_hash(&headers) {
+                let _ = state.store.delete_session(&old).await;
+            }
             start_session(&state, &u.user, "/admin").await
         }
         _ => state
@@ -299,6 +330,82 @@ pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -
             .await
             .unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e))),
         Err(e) => error_redirect(&back, form_error(&e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+}
+
+/// `POST /admin/account/password`: needs the current password; ends every other session.
+pub async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let Ok(Some(user)) = user_from_headers(&state.store, &headers).await else {
+        return Redirect::to("/admin/login").into_response();
+    };
+    let back = "/admin/account";
+    let Ok(Some(login)) = state.store.find_login(&user.email).await else {
+        return error_redirect(back, FormError::Unavailable);
+    };
+    if !verify_password(&form.current, &login.password_hash) {
+        return error_redirect(back, FormError::WrongPassword);
+    }
+    if let Err(e) = check_new_password(&form.new) {
+        return error_redirect(back, e);
+    }
+    let result = async {
+        let hash = hash_password(&form.new)?;
+        state.store.set_password(user.id, &hash).await?;
+        state
+            .store
+            .delete_sessions_of(user.id, session_hash(&headers).as_deref())
+            .await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to("/admin/account?done=password").into_response(),
+        Err(e) => error_redirect(back, form_error(&e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    session: String,
+}
+
+/// `POST /admin/account/revoke`: ends one of the user's own sessions.
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<RevokeForm>,
+) -> Response {
+    let Ok(Some(user)) = user_from_headers(&state.store, &headers).await else {
+        return Redirect::to("/admin/login").into_response();
+    };
+    match state.store.delete_session_of(user.id, &form.session).await {
+        Ok(()) => Redirect::to("/admin/account?done=revoked").into_response(),
+        Err(e) => error_redirect("/admin/account", form_error(&e)),
+    }
+}
+
+/// `POST /admin/account/logout-others`: ends every session of the user but this one.
+pub async fn logout_others(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Ok(Some(user)) = user_from_headers(&state.store, &headers).await else {
+        return Redirect::to("/admin/login").into_response();
+    };
+    let keep = session_hash(&headers);
+    match state
+        .store
+        .delete_sessions_of(user.id, keep.as_deref())
+        .await
+    {
+        Ok(()) => Redirect::to("/admin/account?done=others").into_response(),
+        Err(e) => error_redirect("/admin/account", form_error(&e)),
     }
 }
 

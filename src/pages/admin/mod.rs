@@ -1,6 +1,8 @@
-//! The staff area under `/admin`: login, first-owner set-up, the article list and editor.
+//! The staff area under `/admin`: login, first-owner set-up, the article list, editor,
+//! history and preview, and the account page.
 //! Every page here checks the session on the server and sends visitors to the login page.
 
+pub mod account;
 pub mod edit;
 pub mod history;
 pub mod list;
@@ -16,6 +18,7 @@ pub fn AdminBar(user: User) -> impl IntoView {
         <nav class="admin-bar" aria-label="Admin">
             <a href="/admin">"Articles"</a>
             <a href="/admin/articles/new">"New article"</a>
+            <a href="/admin/account">"Your account"</a>
             <span class="who">{user.name} " (" {user.role.as_str()} ")"</span>
             <form method="post" action="/admin/logout">
                 <button type="submit">"Log out"</button>

@@ -444,10 +444,12 @@ macro_rules! impl_store {
             async fn session_user(&self, token_hash: &str) -> Result<Option<User>> {
                 let row: Option<UserRow> = sqlx::query_as(
                     "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND expires_at > $2 \
+                     AND last_seen_at > $3 \
                      RETURNING user_id AS id, '' AS email, '' AS name, '' AS slug, '' AS role",
                 )
                 .bind(token_hash)
                 .bind(now())
+                .bind(now() - chrono::Duration::hours($crate::server::db::SESSION_IDLE_HOURS))
                 .fetch_optional(&self.pool)
                 .await?;
                 let Some(row) = row else { return Ok(None) };
@@ -462,6 +464,55 @@ macro_rules! impl_store {
             async fn delete_session(&self, token_hash: &str) -> Result<()> {
                 sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                     .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn list_sessions(&self, user_id: i64) -> Result<Vec<$crate::model::SessionInfo>> {
+                let idle = now() - chrono::Duration::hours($crate::server::db::SESSION_IDLE_HOURS);
+                let rows: Vec<(String, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+                    "SELECT token_hash, created_at, last_seen_at FROM sessions \
+                     WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 ORDER BY created_at DESC",
+                )
+                .bind(user_id)
+                .bind(now())
+                .bind(idle)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(key, created_at, last_seen_at)| $crate::model::SessionInfo {
+                        key,
+                        created_at,
+                        last_seen_at,
+                        current: false,
+                    })
+                    .collect())
+            }
+
+            async fn delete_session_of(&self, user_id: i64, token_hash: &str) -> Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash = $2")
+                    .bind(user_id)
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn delete_sessions_of(&self, user_id: i64, keep: Option<&str>) -> Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)")
+                    .bind(user_id)
+                    .bind(keep)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()> {
+                sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(password_hash)
                     .execute(&self.pool)
                     .await?;
                 Ok(())

@@ -16,6 +16,8 @@ use std::sync::Arc;
 
 /// Sessions last this long from login.
 pub const SESSION_LIFETIME_DAYS: i64 = 14;
+/// A session unused for this long ends.
+pub const SESSION_IDLE_HOURS: i64 = 12;
 
 pub type Result<T> = std::result::Result<T, AppError>;
 
@@ -105,6 +107,13 @@ pub trait Store: Send + Sync + 'static {
     /// The user a live session belongs to; refreshes its last-seen time.
     async fn session_user(&self, token_hash: &str) -> Result<Option<User>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// A user's live sessions, newest first (`current` is left false).
+    async fn list_sessions(&self, user_id: i64) -> Result<Vec<crate::model::SessionInfo>>;
+    /// Ends one of a user's sessions; another user's session is left alone.
+    async fn delete_session_of(&self, user_id: i64, token_hash: &str) -> Result<()>;
+    /// Ends every session of a user except `keep`.
+    async fn delete_sessions_of(&self, user_id: i64, keep: Option<&str>) -> Result<()>;
+    async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()>;
 
     async fn list_published(&self, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>>;
     /// Every article in every state, newest change first; only those `author_id` wrote

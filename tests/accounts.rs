@@ -1,0 +1,232 @@
+//! Staff accounts: common passwords refused, password change ends other sessions,
+//! sessions listed and revoked, rotation at login, idle expiry.
+
+mod common;
+
+use common::*;
+use gazette::model::{FormError, Role};
+use gazette::server::auth;
+use serde_json::json;
+
+async fn login(site: &Site, email: &str, password: &str, cookie: Option<&str>) -> Reply {
+    let form = format!(
+        "email={}&password={}",
+        email.replace('@', "%40"),
+        password.replace(' ', "+")
+    );
+    site.post_form("/admin/login", &form, cookie).await
+}
+
+fn cookie_of(r: &Reply) -> String {
+    r.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn common_and_short_passwords_are_refused() {
+    for (password, error) in [
+        ("short", FormError::ShortPassword),
+        ("password1234", FormError::CommonPassword),
+        ("CorrectHorseBatteryStaple", FormError::CommonPassword),
+        ("zzzzzzzzzzzzzzzz", FormError::CommonPassword),
+    ] {
+        let e = auth::new_user("a@example.com", "A", Role::Author, password).unwrap_err();
+        assert_eq!(e, error, "{password}");
+    }
+    assert!(auth::new_user("a@example.com", "A", Role::Author, "plum orchard at dusk").is_ok());
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_every_other_session() {
+    let site = Site::new().await;
+    let user = site.user(Role::Editor).await;
+    let here = cookie_of(&login(&site, &user.email, PASSWORD, None).await);
+    let elsewhere = cookie_of(&login(&site, &user.email, PASSWORD, None).await);
+    let sessions = site.call("list_my_sessions", json!({}), Some(&here)).await;
+    let list: serde_json::Value = serde_json::from_str(&sessions.body).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["current"] == true)
+            .count(),
+        1
+    );
+
+    let wrong = site
+        .post_form(
+            "/admin/account/password",
+            "current=nope+nope+nope&new=plum+orchard+at+dusk",
+            Some(&here),
+        )
+        .await;
+    assert!(wrong.headers["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("error=current"));
+    let common = site
+        .post_form(
+            "/admin/account/password",
+            "current=correct+horse+battery&new=password1234",
+            Some(&here),
+        )
+        .await;
+    assert!(common.headers["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("error=common"));
+    assert_eq!(
+        site.call("list_articles", json!({}), Some(&elsewhere))
+            .await
+            .status,
+        200
+    );
+
+    let ok = site
+        .post_form(
+            "/admin/account/password",
+            "current=correct+horse+battery&new=plum+orchard+at+dusk",
+            Some(&here),
+        )
+        .await;
+    assert_eq!(ok.headers["location"], "/admin/account?done=password");
+    assert_eq!(
+        site.call("list_articles", json!({}), Some(&here))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        site.call("list_articles", json!({}), Some(&elsewhere))
+            .await
+            .status,
+        401
+    );
+    let old = login(&site, &user.email, PASSWORD, None).await;
+    assert_eq!(old.headers["location"], "/admin/login?error=invalid");
+    let new = login(&site, &user.email, "plum orchard at dusk", None).await;
+    assert_eq!(new.headers["location"], "/admin");
+}
+
+#[tokio::test]
+async fn sessions_can_be_revoked_but_only_your_own() {
+    let site = Site::new().await;
+    let a = site.user(Role::Editor).await;
+    let b = site.user(Role::Editor).await;
+    let a1 = cookie_of(&login(&site, &a.email, PASSWORD, None).await);
+    let a2 = cookie_of(&login(&site, &a.email, PASSWORD, None).await);
+    let b1 = cookie_of(&login(&site, &b.email, PASSWORD, None).await);
+    let b_key = auth::hash_token(b1.split_once('=').unwrap().1);
+    let a2_key = auth::hash_token(a2.split_once('=').unwrap().1);
+
+    site.post_form(
+        "/admin/account/revoke",
+        &format!("session={b_key}"),
+        Some(&a1),
+    )
+    .await;
+    assert_eq!(
+        site.call("list_articles", json!({}), Some(&b1))
+            .await
+            .status,
+        200,
+        "B's session survives A's attempt"
+    );
+    site.post_form(
+        "/admin/account/revoke",
+        &format!("session={a2_key}"),
+        Some(&a1),
+    )
+    .await;
+    assert_eq!(
+        site.call("list_articles", json!({}), Some(&a2))
+            .await
+            .status,
+        401
+    );
+
+    let a3 = cookie_of(&login(&site, &a.email, PASSWORD, None).await);
+    site.post_form("/admin/account/logout-others", "", Some(&a1))
+        .await;
+    assert_eq!(
+        site.call("list_articles", json!({}), Some(&a3))
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        site.call("list_articles", json!({}), Some(&a1))
+            .await
+            .status,
+        200
+    );
+    let anonymous = site
+        .post_form("/admin/account/logout-others", "", None)
+        .await;
+    assert_eq!(anonymous.headers["location"], "/admin/login");
+}
+
+#[tokio::test]
+async fn logging_in_replaces_a_planted_session() {
+    let site = Site::new().await;
+    let user = site.user(Role::Editor).await;
+    let first = cookie_of(&login(&site, &user.email, PASSWORD, None).await);
+    let second = login(&site, &user.email, PASSWORD, Some(&first)).await;
+    assert_ne!(cookie_of(&second), first);
+    assert_eq!(
+        site.call("list_articles", json!({}), Some(&first))
+            .await
+            .status,
+        401
+    );
+}
+
+#[tokio::test]
+async fn an_idle_session_ends() {
+    let site = Site::new().await;
+    let user = site.user(Role::Author).await;
+    let (token, hash) = auth::new_token();
+    site.store
+        .create_session(
+            user.id,
+            &hash,
+            chrono::Utc::now() + chrono::Duration::days(7),
+        )
+        .await
+        .unwrap();
+    let cookie = format!("{}={token}", auth::SESSION_COOKIE);
+    assert_eq!(
+        site.call("list_articles", json!({}), Some(&cookie))
+            .await
+            .status,
+        200
+    );
+    let stale = chrono::Utc::now() - chrono::Duration::hours(13);
+    if site.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&site.url).await.unwrap();
+        sqlx::query("UPDATE sessions SET last_seen_at = $1")
+            .bind(stale)
+            .execute(&pool)
+            .await
+            .unwrap();
+    } else {
+        let pool = sqlx::PgPool::connect(&site.url).await.unwrap();
+        sqlx::query("UPDATE sessions SET last_seen_at = $1")
+            .bind(stale)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        site.call("list_articles", json!({}), Some(&cookie))
+            .await
+            .status,
+        401
+    );
+}
