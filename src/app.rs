@@ -1,6 +1,7 @@
 //! The HTML shell and the route table.
 
 use crate::pages::admin::account::AccountPage;
+use crate::pages::admin::audit::AuditPage;
 use crate::pages::admin::edit::EditArticlePage;
 use crate::pages::admin::history::{HistoryPage, PreviewPage};
 use crate::pages::admin::list::AdminHome;
@@ -58,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
                     <Route path=path!("/admin/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/articles/new") view=EditArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/articles/:id") view=EditArticlePage ssr=SsrMode::Async/>

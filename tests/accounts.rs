@@ -230,3 +230,55 @@ async fn an_idle_session_ends() {
         401
     );
 }
+
+#[tokio::test]
+async fn logins_failures_and_publishing_reach_the_audit_log() {
+    let site = Site::new().await;
+    let editor = site.user(Role::Editor).await;
+    login(&site, &editor.email, "not the password!", None).await;
+    let cookie = cookie_of(&login(&site, &editor.email, PASSWORD, None).await);
+    let saved = site
+        .call(
+            "save_article",
+            json!({ "id": null, "base_version": null, "draft": sample_draft("Audited") }),
+            Some(&cookie),
+        )
+        .await;
+    let s: serde_json::Value = serde_json::from_str(&saved.body).unwrap();
+    site.call(
+        "publish_article",
+        json!({ "id": s["id"], "version": s["version"] }),
+        Some(&cookie),
+    )
+    .await;
+
+    assert_eq!(
+        site.call("list_audit", json!({}), Some(&cookie))
+            .await
+            .status,
+        403
+    );
+    let admin = site.session(Role::Admin).await;
+    let r = site.call("list_audit", json!({}), Some(&admin)).await;
+    assert_eq!(r.status, 200);
+    let log: Vec<gazette::model::AuditEntry> = serde_json::from_str(&r.body).unwrap();
+    let actions: Vec<(&str, &str)> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.actor.as_deref().unwrap_or("")))
+        .collect();
+    assert!(
+        actions.contains(&("login failed", editor.email.as_str())),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&("login", editor.email.as_str())),
+        "{actions:?}"
+    );
+    assert!(
+        log.iter()
+            .any(|e| e.action == "published" && e.subject == "audited"),
+        "{actions:?}"
+    );
+    let page = site.get("/admin/audit", Some(&admin)).await;
+    assert!(page.body.contains("login failed"));
+}

@@ -77,6 +77,7 @@ fn admin_functions(id: i64, version: i64) -> Vec<(&'static str, Value, Permissio
             Permission::WriteDrafts,
         ),
         ("list_my_sessions", json!({}), Permission::WriteDrafts),
+        ("list_audit", json!({}), Permission::ViewAudit),
     ]
 }
 

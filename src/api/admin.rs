@@ -4,7 +4,8 @@
 
 use crate::error::AppError;
 use crate::model::{
-    Article, ArticleDraft, ArticleSummary, FieldDiff, RevisionInfo, SavedArticle, SessionInfo,
+    Article, ArticleDraft, ArticleSummary, AuditEntry, FieldDiff, RevisionInfo, SavedArticle,
+    SessionInfo,
 };
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -75,6 +76,7 @@ mod ssr {
             .store
             .set_status(id, version, to, at, Some(user))
             .await?;
+        crate::server::audit::record_here(&user.email, to.as_str(), &a.slug).await;
         Ok(saved(&a))
     }
 
@@ -227,7 +229,9 @@ pub async fn add_correction(
             "A correction needs a note of 1 to 2,000 characters.".into(),
         ));
     }
-    state.store.add_correction(id, note, !minor, &user).await
+    let a = state.store.add_correction(id, note, !minor, &user).await?;
+    crate::server::audit::record_here(&user.email, "correction", &a.slug).await;
+    Ok(a)
 }
 
 /// Who changed an article and when, newest first.
@@ -260,6 +264,8 @@ pub async fn restore_revision(
         .store
         .update_article(id, base_version, &content, Some(&user))
         .await?;
+    let action = format!("revision {revision} restored");
+    crate::server::audit::record_here(&user.email, &action, &a.slug).await;
     Ok(saved(&a))
 }
 
@@ -293,4 +299,13 @@ pub async fn list_my_sessions() -> Result<Vec<SessionInfo>, AppError> {
         s.current = Some(&s.key) == current.as_ref();
     }
     Ok(sessions)
+}
+
+/// The newest audit log entries (owners and admins only).
+#[server(prefix = "/api", endpoint = "list_audit", input = Json)]
+pub async fn list_audit() -> Result<Vec<AuditEntry>, AppError> {
+    use self::ssr::*;
+    require(Permission::ViewAudit).await?;
+    let state = expect_context::<AppState>();
+    state.store.list_audit(500).await
 }

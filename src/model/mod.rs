@@ -413,10 +413,13 @@ pub enum Permission {
     Schedule,
     Archive,
     AddCorrection,
+    /// Read the audit log.
+    ViewAudit,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
+        Permission::ViewAudit,
         Permission::WriteDrafts,
         Permission::SubmitForReview,
         Permission::EditAny,
@@ -436,6 +439,7 @@ impl Role {
             EditAny | Publish | Schedule | Archive | AddCorrection => {
                 matches!(self, Role::Owner | Role::Admin | Role::Editor)
             }
+            ViewAudit => matches!(self, Role::Owner | Role::Admin),
         }
     }
 }
@@ -458,6 +462,18 @@ pub struct SessionInfo {
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub current: bool,
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    /// Who acted (their email, or the email tried for a failed login).
+    pub actor: Option<String>,
+    pub action: String,
+    pub subject: String,
+    /// The client address the request came from.
+    pub address: Option<String>,
 }
 
 /// What a successful save tells the editor.
@@ -584,7 +600,11 @@ mod tests {
 
     #[test]
     fn authors_write_and_submit_but_editors_decide() {
-        for p in Permission::ALL {
+        assert!(!Role::Editor.can(Permission::ViewAudit));
+        for p in Permission::ALL
+            .into_iter()
+            .filter(|p| *p != Permission::ViewAudit)
+        {
             assert!(
                 Role::Owner.can(p) && Role::Admin.can(p) && Role::Editor.can(p),
                 "{p:?}"

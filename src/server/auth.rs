@@ -1,6 +1,7 @@
 //! Passwords (argon2id), session tokens, the login / logout / set-up form handlers, and
 //! the role checks every admin server function starts with.
 
+use super::audit;
 use super::db::{DynStore, NewUser};
 use super::state::AppState;
 use crate::error::AppError;
@@ -246,13 +247,10 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let account_key = format!("account:{}", form.email.trim().to_lowercase());
-    let address_key = format!(
-        "address:{}",
-        client
-            .map(|c| c.0 .0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into())
-    );
+    let email: String = form.email.trim().to_lowercase().chars().take(254).collect();
+    let ip = client.map(|c| c.0 .0.ip().to_string());
+    let account_key = format!("account:{email}");
+    let address_key = format!("address:{}", ip.as_deref().unwrap_or("unknown"));
     let keys = [
         (account_key.clone(), FREE_ACCOUNT_FAILURES),
         (address_key.clone(), FREE_ADDRESS_FAILURES),
@@ -276,6 +274,7 @@ pub async fn login(
     };
     let outcome = match found {
         Some(u) if ok => {
+            audit::record(&state.store, Some(&u.user.email), "login", "", ip).await;
             let _ = state.store.clear_login_failures(&account_key).await;
             // A fresh token at every login: a session id planted before login is dropped.
             if let Some(old) = session_hash(&headers) {
@@ -283,17 +282,23 @@ pub async fn login(
             }
             start_session(&state, &u.user, "/admin").await
         }
-        _ => state
-            .store
-            .record_login_failure(&[account_key, address_key])
-            .await
-            .map(|()| error_redirect("/admin/login", FormError::InvalidLogin)),
+        _ => {
+            audit::record(&state.store, Some(&email), "login failed", "", ip).await;
+            state
+                .store
+                .record_login_failure(&[account_key, address_key])
+                .await
+                .map(|()| error_redirect("/admin/login", FormError::InvalidLogin))
+        }
     };
     outcome.unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e)))
 }
 
 /// `POST /admin/logout`: ends the session and clears the cookie.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Ok(Some(user)) = user_from_headers(&state.store, &headers).await {
+        audit::record(&state.store, Some(&user.email), "logout", "", None).await;
+    }
     if let Some(token) = session_token(&headers) {
         if let Err(e) = state.store.delete_session(&hash_token(&token)).await {
             return error_redirect("/admin", form_error(&e));
@@ -326,9 +331,19 @@ pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -
         .create_owner_with_token(&hash_token(&form.token), &new)
         .await
     {
-        Ok(user) => start_session(&state, &user, "/admin")
-            .await
-            .unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e))),
+        Ok(user) => {
+            audit::record(
+                &state.store,
+                Some(&user.email),
+                "owner account created",
+                "",
+                None,
+            )
+            .await;
+            start_session(&state, &user, "/admin")
+                .await
+                .unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e)))
+        }
         Err(e) => error_redirect(&back, form_error(&e)),
     }
 }
@@ -368,7 +383,17 @@ pub async fn change_password(
     }
     .await;
     match result {
-        Ok(()) => Redirect::to("/admin/account?done=password").into_response(),
+        Ok(()) => {
+            audit::record(
+                &state.store,
+                Some(&user.email),
+                "password changed",
+                "",
+                None,
+            )
+            .await;
+            Redirect::to("/admin/account?done=password").into_response()
+        }
         Err(e) => error_redirect(back, form_error(&e)),
     }
 }
@@ -388,7 +413,10 @@ pub async fn revoke_session(
         return Redirect::to("/admin/login").into_response();
     };
     match state.store.delete_session_of(user.id, &form.session).await {
-        Ok(()) => Redirect::to("/admin/account?done=revoked").into_response(),
+        Ok(()) => {
+            audit::record(&state.store, Some(&user.email), "session ended", "", None).await;
+            Redirect::to("/admin/account?done=revoked").into_response()
+        }
         Err(e) => error_redirect("/admin/account", form_error(&e)),
     }
 }
@@ -404,7 +432,17 @@ pub async fn logout_others(State(state): State<AppState>, headers: HeaderMap) ->
         .delete_sessions_of(user.id, keep.as_deref())
         .await
     {
-        Ok(()) => Redirect::to("/admin/account?done=others").into_response(),
+        Ok(()) => {
+            audit::record(
+                &state.store,
+                Some(&user.email),
+                "other sessions ended",
+                "",
+                None,
+            )
+            .await;
+            Redirect::to("/admin/account?done=others").into_response()
+        }
         Err(e) => error_redirect("/admin/account", form_error(&e)),
     }
 }

@@ -1,6 +1,7 @@
 //! Server-only code: configuration, state, the HTTP app, authentication, Markdown
 //! rendering, the importer, and the store.
 
+pub mod audit;
 pub mod auth;
 pub mod commands;
 pub mod config;

@@ -509,6 +509,39 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn audit(&self, e: &$crate::model::AuditEntry) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO audit_log (at, actor, action, subject, address) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(e.at)
+                .bind(&e.actor)
+                .bind(&e.action)
+                .bind(&e.subject)
+                .bind(&e.address)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn list_audit(&self, limit: i64) -> Result<Vec<$crate::model::AuditEntry>> {
+                let rows: Vec<(DateTime<Utc>, Option<String>, String, String, Option<String>)> = sqlx::query_as(
+                    "SELECT at, actor, action, subject, address FROM audit_log ORDER BY at DESC, id DESC LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(at, actor, action, subject, address)| $crate::model::AuditEntry {
+                        at,
+                        actor,
+                        action,
+                        subject,
+                        address,
+                    })
+                    .collect())
+            }
+
             async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()> {
                 sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
                     .bind(user_id)

@@ -2,6 +2,7 @@
 //! implementation picked from the `DATABASE_URL` scheme.
 
 mod common;
+pub use common::now;
 pub mod postgres;
 pub mod sqlite;
 
@@ -114,6 +115,9 @@ pub trait Store: Send + Sync + 'static {
     /// Ends every session of a user except `keep`.
     async fn delete_sessions_of(&self, user_id: i64, keep: Option<&str>) -> Result<()>;
     async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()>;
+    async fn audit(&self, entry: &crate::model::AuditEntry) -> Result<()>;
+    /// The newest audit entries.
+    async fn list_audit(&self, limit: i64) -> Result<Vec<crate::model::AuditEntry>>;
 
     async fn list_published(&self, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>>;
     /// Every article in every state, newest change first; only those `author_id` wrote
