@@ -63,12 +63,26 @@ mod ssr {
     impl From<sqlx::Error> for AppError {
         fn from(e: sqlx::Error) -> Self {
             match &e {
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::WorkerCrashed => {
                     tracing::error!(error = %e, "database unavailable");
                     AppError::Unavailable
                 }
                 sqlx::Error::Database(db) if db.is_unique_violation() => {
                     AppError::Conflict("That already exists.".into())
+                }
+                // The database refuses connections or is going away (connection exceptions,
+                // shutdown, a dropped database): unavailable, not a bug.
+                sqlx::Error::Database(db)
+                    if db.code().is_some_and(|c| {
+                        c.starts_with("08") || c.starts_with("57P") || c == "3D000"
+                    }) =>
+                {
+                    tracing::error!(error = %e, "database unavailable");
+                    AppError::Unavailable
                 }
                 _ => {
                     tracing::error!(error = %e, "database error");

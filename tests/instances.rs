@@ -352,3 +352,38 @@ async fn an_instance_recovers_when_its_database_connections_are_killed() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_vanished_database_gets_503s_not_hangs() {
+    let db = TestDb::new().await;
+    let Some((server, name)) = db.postgres().cloned() else {
+        eprintln!("skipped: set TEST_DATABASE_URL to run on PostgreSQL");
+        return;
+    };
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(15))
+        .build()
+        .unwrap();
+    let mut a = start(&db.url);
+    wait_healthy(&client, &mut a).await;
+
+    use sqlx::Connection;
+    let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE {name} WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    for path in ["/healthz", "/", "/articles/anything"] {
+        let started = Instant::now();
+        let (status, body) = get(&client, &a, path).await;
+        assert_eq!(status, 503, "{path}: {body}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{path} took {:?}",
+            started.elapsed()
+        );
+        assert_no_internals(&body);
+    }
+}
