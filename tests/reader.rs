@@ -385,3 +385,43 @@ async fn articles_link_to_related_and_neighbouring_stories() {
     );
     assert!(page.body.contains("min read"));
 }
+
+#[tokio::test]
+async fn long_articles_get_a_table_of_contents() {
+    let site = site_with_articles().await;
+    let author = site.user(Role::Editor).await;
+    let mut draft = sample_draft("Inside the budget");
+    draft.body =
+        "Intro.\n\n## Spending\n\nMore.\n\n## Taxes\n\nLess.\n\n### Reaction\n\nMixed.".into();
+    let a = site
+        .store
+        .create_article(
+            "inside-the-budget",
+            &render::content(&draft),
+            Some(&author),
+            None,
+        )
+        .await
+        .unwrap();
+    site.store
+        .publish_article(a.id, a.version, Some(&author))
+        .await
+        .unwrap();
+    let page = site.get("/articles/inside-the-budget", None).await;
+    let nav = page
+        .body
+        .split("aria-label=\"Contents\"")
+        .nth(1)
+        .expect("contents nav");
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    for (id, text) in [
+        ("sec-spending", "Spending"),
+        ("sec-taxes", "Taxes"),
+        ("sec-reaction", "Reaction"),
+    ] {
+        assert!(nav.contains(&format!("href=\"#{id}\">{text}</a>")), "{nav}");
+        assert!(page.body.contains(&format!("id=\"{id}\"")));
+    }
+    let seed = site.get(&format!("/articles/{SEED_SLUG}"), None).await;
+    assert!(!seed.body.contains("aria-label=\"Contents\""));
+}

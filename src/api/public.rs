@@ -48,12 +48,17 @@ pub async fn get_article_page(slug: String) -> Result<ArticlePage, AppError> {
         .ok_or(AppError::NotFound)?;
     let related = state.store.related_published(article.id, RELATED).await?;
     let (newer, older) = state.store.neighbours(&article).await?;
+    let mut contents = crate::server::render::table_of_contents(&article.body.markdown);
+    if contents.len() < crate::model::MIN_SECTIONS_FOR_CONTENTS {
+        contents.clear();
+    }
     Ok(ArticlePage {
         article,
         public_url: state.config.public_url.clone(),
         related,
         newer,
         older,
+        contents,
     })
 }
 

@@ -249,7 +249,12 @@ pub struct ArticlePage {
     pub related: Vec<ArticleSummary>,
     pub newer: Option<ArticleSummary>,
     pub older: Option<ArticleSummary>,
+    /// Section anchors and headings, when the article is long enough to need a contents list.
+    pub contents: Vec<(String, String)>,
 }
+
+/// Sections an article needs before the page shows a table of contents.
+pub const MIN_SECTIONS_FOR_CONTENTS: usize = 3;
 
 /// A public author page's subject.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -23,9 +23,11 @@ pub fn ArticlePage() -> impl IntoView {
                 match get_article_page(slug).await {
                     Ok(page) => {
                         let related = page.related.clone();
+                        let contents = page.contents.clone();
                         let (newer, older) = (page.newer.clone(), page.older.clone());
                         view! {
                             <ArticleHead page=page.clone()/>
+                            <Contents sections=contents/>
                             <ArticleView article=page.article/>
                             <Related articles=related/>
                             <NewerOlder newer=newer older=older/>
@@ -38,6 +40,24 @@ pub fn ArticlePage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The table of contents of a long article (links to its section headings).
+#[component]
+fn Contents(sections: Vec<(String, String)>) -> impl IntoView {
+    (!sections.is_empty()).then(|| {
+        view! {
+            <nav class="contents" aria-label="Contents">
+                <h2>"Contents"</h2>
+                <ol>
+                    {sections
+                        .into_iter()
+                        .map(|(id, text)| view! { <li><a href=format!("#{id}")>{text}</a></li> })
+                        .collect_view()}
+                </ol>
+            </nav>
+        }
+    })
 }
 
 #[component]

@@ -2,7 +2,7 @@
 
 use super::db::Content;
 use crate::model::{AiDisclosure, ArticleDraft, FaqItem, Rich, Tag};
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, HeadingLevel, Options, Parser, Tag as Md, TagEnd};
 
 /// Renders and sanitises every Markdown field of a draft, trimming what an editor typed.
 pub fn content(draft: &ArticleDraft) -> Content {
@@ -61,21 +61,81 @@ pub fn content(draft: &ArticleDraft) -> Content {
 }
 
 /// Renders Markdown and strips anything unsafe (scripts, event handlers, `javascript:` URLs).
+/// Section headings (`##`, `###`) get `sec-…` ids for the table of contents.
 pub fn markdown(source: &str) -> Rich {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_SMART_PUNCTUATION);
+    let events: Vec<Event> = Parser::new_ext(source, opts).collect();
+    let ids = heading_ids(&events);
+    let mut next_id = ids.into_iter();
+    let events = events.into_iter().map(|e| match e {
+        Event::Start(Md::Heading {
+            level: level @ (HeadingLevel::H2 | HeadingLevel::H3),
+            classes,
+            attrs,
+            ..
+        }) => Event::Start(Md::Heading {
+            level,
+            id: next_id.next().map(|(id, _)| id.into()),
+            classes,
+            attrs,
+        }),
+        e => e,
+    });
     let mut raw = String::with_capacity(source.len() * 3 / 2);
-    html::push_html(&mut raw, Parser::new_ext(source, opts));
+    html::push_html(&mut raw, events);
     let clean = ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer"))
+        .add_tag_attributes("h2", &["id"])
+        .add_tag_attributes("h3", &["id"])
         .clean(&raw)
         .to_string();
     Rich {
         markdown: source.to_string(),
         html: clean,
     }
+}
+
+/// The `##`/`###` headings of `events` with unique `sec-…` ids, in order.
+fn heading_ids(events: &[Event]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut current: Option<String> = None;
+    for e in events {
+        match e {
+            Event::Start(Md::Heading {
+                level: HeadingLevel::H2 | HeadingLevel::H3,
+                ..
+            }) => current = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(text) = current.as_mut() {
+                    text.push_str(t);
+                }
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H2 | HeadingLevel::H3)) => {
+                if let Some(text) = current.take() {
+                    let base = format!("sec-{}", slugify(&text));
+                    let mut id = base.clone();
+                    let mut n = 2;
+                    while out.iter().any(|(used, _)| *used == id) {
+                        id = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    out.push((id, text));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The table of contents of a Markdown body: (anchor id, heading text) per section,
+/// matching the ids [`markdown`] gives the headings.
+pub fn table_of_contents(source: &str) -> Vec<(String, String)> {
+    let events: Vec<Event> = Parser::new_ext(source, Options::ENABLE_SMART_PUNCTUATION).collect();
+    heading_ids(&events)
 }
 
 /// A URL- and id-safe slug; never empty.
@@ -125,6 +185,28 @@ mod tests {
         assert!(!r.html.contains("javascript:"));
         assert!(!r.html.contains("onclick"));
         assert!(r.html.contains("<p>Hi"));
+    }
+
+    #[test]
+    fn section_headings_get_ids_matching_the_table_of_contents() {
+        let md = "Intro.\n\n## What happened\n\nText.\n\n### Reaction\n\n## What happened\n";
+        let r = markdown(md);
+        assert!(
+            r.html
+                .contains(r#"<h2 id="sec-what-happened">What happened</h2>"#),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(r#"<h3 id="sec-reaction">Reaction</h3>"#));
+        assert!(r.html.contains(r#"<h2 id="sec-what-happened-2">"#));
+        let toc: Vec<_> = table_of_contents(md)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(
+            toc,
+            ["sec-what-happened", "sec-reaction", "sec-what-happened-2"]
+        );
     }
 
     #[test]

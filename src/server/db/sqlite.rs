@@ -50,9 +50,10 @@ impl SqliteStore {
         loop {
             match sqlx::migrate!("./migrations/sqlite").run(&self.pool).await {
                 Ok(()) => return Ok(()),
-                Err(_) if attempt < 5 => {
+                // Each retry gets past at least one migration the other process applied.
+                Err(_) if attempt < 30 => {
                     attempt += 1;
-                    tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+                    tokio::time::sleep(Duration::from_millis(50 * attempt.min(10))).await;
                 }
                 Err(e) => return Err(e.into()),
             }
