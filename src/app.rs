@@ -6,6 +6,7 @@ use crate::pages::admin::edit::EditArticlePage;
 use crate::pages::admin::history::{HistoryPage, PreviewPage};
 use crate::pages::admin::list::AdminHome;
 use crate::pages::admin::login::{LoginPage, SetupPage};
+use crate::pages::admin::users::{InvitePage, UsersPage};
 use crate::pages::article::ArticlePage;
 use crate::pages::corrections::CorrectionsPage;
 use crate::pages::home::HomePage;
@@ -60,6 +61,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/invite") view=InvitePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/articles/new") view=EditArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/articles/:id") view=EditArticlePage ssr=SsrMode::Async/>

@@ -282,3 +282,137 @@ async fn logins_failures_and_publishing_reach_the_audit_log() {
     let page = site.get("/admin/audit", Some(&admin)).await;
     assert!(page.body.contains("login failed"));
 }
+
+#[tokio::test]
+async fn an_invitation_creates_one_account_with_its_role() {
+    let site = Site::new().await;
+    let admin = site.session(Role::Admin).await;
+    let r = site
+        .call(
+            "invite_user",
+            json!({ "email": "nia@example.com", "name": "Nia News", "role": "editor" }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let path: String = serde_json::from_str(&r.body).unwrap();
+    let token = path.split("token=").nth(1).unwrap().to_string();
+    let page = site.get(&path, None).await;
+    assert!(page.body.contains("Join the newsroom"));
+    let weak = site
+        .post_form(
+            "/admin/invite",
+            &format!("token={token}&password=password1234"),
+            None,
+        )
+        .await;
+    assert!(weak.headers["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("error=common"));
+    let ok = site
+        .post_form(
+            "/admin/invite",
+            &format!("token={token}&password=plum+orchard+at+dusk"),
+            None,
+        )
+        .await;
+    assert_eq!(ok.headers["location"], "/admin");
+    let nia = site
+        .store
+        .find_login("nia@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(nia.user.role, Role::Editor);
+    let again = site
+        .post_form(
+            "/admin/invite",
+            &format!("token={token}&password=another+long+secret"),
+            None,
+        )
+        .await;
+    assert!(again.headers["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("error=token"));
+
+    let r = site
+        .call(
+            "invite_user",
+            json!({ "email": "boss@example.com", "name": "Boss", "role": "owner" }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, 403, "only owners invite owners");
+}
+
+#[tokio::test]
+async fn deactivation_ends_sessions_and_the_last_owner_stays() {
+    let site = Site::new().await;
+    let owner = site.user(Role::Owner).await;
+    let owner_cookie = cookie_of(&login(&site, &owner.email, PASSWORD, None).await);
+    let editor = site.user(Role::Editor).await;
+    let editor_cookie = cookie_of(&login(&site, &editor.email, PASSWORD, None).await);
+
+    for (name, args) in [
+        (
+            "change_role",
+            json!({ "user_id": owner.id, "role": "admin" }),
+        ),
+        ("deactivate_user", json!({ "user_id": owner.id })),
+    ] {
+        let r = site.call(name, args, Some(&owner_cookie)).await;
+        assert_eq!(r.status, 409, "{name}: {}", r.body);
+        assert!(r.body.contains("last owner"));
+    }
+    let admin = site.session(Role::Admin).await;
+    let r = site
+        .call(
+            "change_role",
+            json!({ "user_id": editor.id, "role": "owner" }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, 403, "admins can't make owners");
+    let r = site
+        .call(
+            "change_role",
+            json!({ "user_id": editor.id, "role": "author" }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        site.call(
+            "publish_article",
+            json!({ "id": 1, "version": 1 }),
+            Some(&editor_cookie)
+        )
+        .await
+        .status,
+        403
+    );
+
+    let r = site
+        .call(
+            "deactivate_user",
+            json!({ "user_id": editor.id }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        site.call("list_articles", json!({}), Some(&editor_cookie))
+            .await
+            .status,
+        401
+    );
+    let relogin = login(&site, &editor.email, PASSWORD, None).await;
+    assert_eq!(relogin.headers["location"], "/admin/login?error=invalid");
+    let users = site
+        .call("list_users", json!({}), Some(&owner_cookie))
+        .await;
+    let list: Vec<gazette::model::StaffMember> = serde_json::from_str(&users.body).unwrap();
+    assert!(!list.iter().find(|m| m.user.id == editor.id).unwrap().active);
+}

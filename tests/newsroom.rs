@@ -78,6 +78,22 @@ fn admin_functions(id: i64, version: i64) -> Vec<(&'static str, Value, Permissio
         ),
         ("list_my_sessions", json!({}), Permission::WriteDrafts),
         ("list_audit", json!({}), Permission::ViewAudit),
+        ("list_users", json!({}), Permission::ManageUsers),
+        (
+            "invite_user",
+            json!({ "email": "new@example.com", "name": "New", "role": "author" }),
+            Permission::ManageUsers,
+        ),
+        (
+            "change_role",
+            json!({ "user_id": 1, "role": "author" }),
+            Permission::ManageUsers,
+        ),
+        (
+            "deactivate_user",
+            json!({ "user_id": 1 }),
+            Permission::ManageUsers,
+        ),
     ]
 }
 

@@ -4,8 +4,8 @@
 
 use crate::error::AppError;
 use crate::model::{
-    Article, ArticleDraft, ArticleSummary, AuditEntry, FieldDiff, RevisionInfo, SavedArticle,
-    SessionInfo,
+    Article, ArticleDraft, ArticleSummary, AuditEntry, FieldDiff, RevisionInfo, Role, SavedArticle,
+    SessionInfo, StaffMember,
 };
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -308,4 +308,90 @@ pub async fn list_audit() -> Result<Vec<AuditEntry>, AppError> {
     require(Permission::ViewAudit).await?;
     let state = expect_context::<AppState>();
     state.store.list_audit(500).await
+}
+
+/// Every staff account, active first.
+#[server(prefix = "/api", endpoint = "list_users", input = Json)]
+pub async fn list_users() -> Result<Vec<StaffMember>, AppError> {
+    use self::ssr::*;
+    require(Permission::ManageUsers).await?;
+    let state = expect_context::<AppState>();
+    state.store.list_users().await
+}
+
+/// Creates a one-time invitation (valid 7 days) and returns its link path. Only owners
+/// may invite owners.
+#[server(prefix = "/api", endpoint = "invite_user", input = Json)]
+pub async fn invite_user(email: String, name: String, role: Role) -> Result<String, AppError> {
+    use self::ssr::*;
+    let user = require(Permission::ManageUsers).await?;
+    if role == Role::Owner && user.role != Role::Owner {
+        return Err(AppError::Forbidden);
+    }
+    let email = email.trim();
+    let name = name.trim();
+    if !email.contains('@') || email.len() > 254 || name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::Validation(
+            "An invitation needs a valid email and a name of 1 to 100 characters.".into(),
+        ));
+    }
+    let state = expect_context::<AppState>();
+    let (token, hash) = crate::server::auth::new_token();
+    let expires = chrono::Utc::now() + chrono::Duration::days(7);
+    state
+        .store
+        .create_invite(&hash, email, name, role, expires)
+        .await?;
+    crate::server::audit::record_here(
+        &user.email,
+        &format!("invited {email} as {}", role.as_str()),
+        "",
+    )
+    .await;
+    Ok(format!("/admin/invite?token={token}"))
+}
+
+/// Changes a staff member's role. Only owners grant or remove the owner role; the last
+/// owner can't be demoted.
+#[server(prefix = "/api", endpoint = "change_role", input = Json)]
+pub async fn change_role(user_id: i64, role: Role) -> Result<(), AppError> {
+    use self::ssr::*;
+    let user = require(Permission::ManageUsers).await?;
+    let state = expect_context::<AppState>();
+    let target = state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .find(|m| m.user.id == user_id)
+        .ok_or(AppError::NotFound)?;
+    if (role == Role::Owner || target.user.role == Role::Owner) && user.role != Role::Owner {
+        return Err(AppError::Forbidden);
+    }
+    state.store.set_role(user_id, role).await?;
+    let action = format!("role of {} changed to {}", target.user.email, role.as_str());
+    crate::server::audit::record_here(&user.email, &action, "").await;
+    Ok(())
+}
+
+/// Deactivates a staff member: their sessions end at once and they can't log in.
+#[server(prefix = "/api", endpoint = "deactivate_user", input = Json)]
+pub async fn deactivate_user(user_id: i64) -> Result<(), AppError> {
+    use self::ssr::*;
+    let user = require(Permission::ManageUsers).await?;
+    let state = expect_context::<AppState>();
+    let target = state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .find(|m| m.user.id == user_id)
+        .ok_or(AppError::NotFound)?;
+    if target.user.role == Role::Owner && user.role != Role::Owner {
+        return Err(AppError::Forbidden);
+    }
+    state.store.deactivate_user(user_id).await?;
+    let action = format!("deactivated {}", target.user.email);
+    crate::server::audit::record_here(&user.email, &action, "").await;
+    Ok(())
 }

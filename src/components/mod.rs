@@ -8,3 +8,4 @@ pub mod article_list;
 pub mod faq_accordion;
 pub mod revision_restore;
 pub mod seo;
+pub mod staff_controls;

@@ -420,10 +420,13 @@ pub enum Permission {
     AddCorrection,
     /// Read the audit log.
     ViewAudit,
+    /// Invite staff, change roles, deactivate accounts.
+    ManageUsers,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
+        Permission::ManageUsers,
         Permission::ViewAudit,
         Permission::WriteDrafts,
         Permission::SubmitForReview,
@@ -444,7 +447,7 @@ impl Role {
             EditAny | Publish | Schedule | Archive | AddCorrection => {
                 matches!(self, Role::Owner | Role::Admin | Role::Editor)
             }
-            ViewAudit => matches!(self, Role::Owner | Role::Admin),
+            ViewAudit | ManageUsers => matches!(self, Role::Owner | Role::Admin),
         }
     }
 }
@@ -467,6 +470,13 @@ pub struct SessionInfo {
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub current: bool,
+}
+
+/// A staff account in the users admin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub user: User,
+    pub active: bool,
 }
 
 /// One line of the audit log.
@@ -608,7 +618,7 @@ mod tests {
         assert!(!Role::Editor.can(Permission::ViewAudit));
         for p in Permission::ALL
             .into_iter()
-            .filter(|p| *p != Permission::ViewAudit)
+            .filter(|p| !matches!(p, Permission::ViewAudit | Permission::ManageUsers))
         {
             assert!(
                 Role::Owner.can(p) && Role::Admin.can(p) && Role::Editor.can(p),

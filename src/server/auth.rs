@@ -349,6 +349,47 @@ pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -
 }
 
 #[derive(Deserialize)]
+pub struct InviteForm {
+    token: String,
+    password: String,
+}
+
+/// `POST /admin/invite`: an invitation link becomes an account (with the invited role)
+/// and a session; the link stops working.
+pub async fn accept_invite(
+    State(state): State<AppState>,
+    Form(form): Form<InviteForm>,
+) -> Response {
+    let back = format!("/admin/invite?token={}", urlencode(&form.token));
+    if let Err(e) = check_new_password(&form.password) {
+        return error_redirect(&back, e);
+    }
+    let Ok(hash) = hash_password(&form.password) else {
+        return error_redirect(&back, FormError::Unavailable);
+    };
+    match state
+        .store
+        .accept_invite(&hash_token(&form.token), &hash)
+        .await
+    {
+        Ok(user) => {
+            audit::record(
+                &state.store,
+                Some(&user.email),
+                "invitation accepted",
+                "",
+                None,
+            )
+            .await;
+            start_session(&state, &user, "/admin")
+                .await
+                .unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e)))
+        }
+        Err(e) => error_redirect(&back, form_error(&e)),
+    }
+}
+
+#[derive(Deserialize)]
 pub struct PasswordForm {
     current: String,
     new: String,

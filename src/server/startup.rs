@@ -132,6 +132,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/login", post(auth::login))
         .route("/admin/logout", post(auth::logout))
         .route("/admin/setup", post(auth::setup))
+        .route("/admin/invite", post(auth::accept_invite))
         .route("/admin/account/password", post(auth::change_password))
         .route("/admin/account/revoke", post(auth::revoke_session))
         .route("/admin/account/logout-others", post(auth::logout_others))

@@ -8,6 +8,7 @@ pub mod edit;
 pub mod history;
 pub mod list;
 pub mod login;
+pub mod users;
 
 use crate::model::{Permission, User};
 use leptos::prelude::*;
@@ -20,6 +21,7 @@ pub fn AdminBar(user: User) -> impl IntoView {
             <a href="/admin">"Articles"</a>
             <a href="/admin/articles/new">"New article"</a>
             <a href="/admin/account">"Your account"</a>
+            {user.role.can(Permission::ManageUsers).then(|| view! { <a href="/admin/users">"Staff"</a> })}
             {user.role.can(Permission::ViewAudit).then(|| view! { <a href="/admin/audit">"Audit log"</a> })}
             <span class="who">{user.name} " (" {user.role.as_str()} ")"</span>
             <form method="post" action="/admin/logout">

@@ -390,7 +390,7 @@ macro_rules! impl_store {
             async fn find_login(&self, email: &str) -> Result<Option<UserPasshash>> {
                 let row: Option<UserHashRow> = sqlx::query_as(
                     "SELECT id, email, name, slug, role, password_hash FROM users \
-                     WHERE lower(email) = lower($1)",
+                     WHERE lower(email) = lower($1) AND active = TRUE",
                 )
                 .bind(email.trim())
                 .fetch_optional(&self.pool)
@@ -454,7 +454,7 @@ macro_rules! impl_store {
                 .await?;
                 let Some(row) = row else { return Ok(None) };
                 let user: Option<UserRow> =
-                    sqlx::query_as("SELECT id, email, name, slug, role FROM users WHERE id = $1")
+                    sqlx::query_as("SELECT id, email, name, slug, role FROM users WHERE id = $1 AND active = TRUE")
                         .bind(row.id)
                         .fetch_optional(&self.pool)
                         .await?;
@@ -507,6 +507,102 @@ macro_rules! impl_store {
                     .execute(&self.pool)
                     .await?;
                 Ok(())
+            }
+
+            async fn list_users(&self) -> Result<Vec<$crate::model::StaffMember>> {
+                let rows: Vec<(i64, String, String, String, String, bool)> = sqlx::query_as(
+                    "SELECT id, email, name, slug, role, active FROM users ORDER BY active DESC, name",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, email, name, slug, role, active)| $crate::model::StaffMember {
+                        user: UserRow { id, email, name, slug, role }.into(),
+                        active,
+                    })
+                    .collect())
+            }
+
+            async fn set_role(&self, user_id: i64, role: $crate::model::Role) -> Result<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                if role != $crate::model::Role::Owner {
+                    ensure_another_owner(&mut tx, user_id).await?;
+                }
+                let changed = sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(role.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if changed == 0 {
+                    return Err(AppError::NotFound);
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn deactivate_user(&self, user_id: i64) -> Result<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                ensure_another_owner(&mut tx, user_id).await?;
+                let changed = sqlx::query("UPDATE users SET active = FALSE WHERE id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if changed == 0 {
+                    return Err(AppError::NotFound);
+                }
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn create_invite(
+                &self,
+                token_hash: &str,
+                email: &str,
+                name: &str,
+                role: $crate::model::Role,
+                expires_at: DateTime<Utc>,
+            ) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO invites (token_hash, email, name, role, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(token_hash)
+                .bind(email)
+                .bind(name)
+                .bind(role.as_str())
+                .bind(expires_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn accept_invite(&self, token_hash: &str, password_hash: &str) -> Result<User> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let invite: Option<(String, String, String)> = sqlx::query_as(
+                    "DELETE FROM invites WHERE token_hash = $1 AND expires_at > $2 RETURNING email, name, role",
+                )
+                .bind(token_hash)
+                .bind(now())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((email, name, role)) = invite else {
+                    return Err(AppError::Unauthorized);
+                };
+                let new = NewUser {
+                    email,
+                    name,
+                    role: $crate::model::Role::parse(&role).unwrap_or($crate::model::Role::Author),
+                    password_hash: password_hash.to_string(),
+                };
+                let user = insert_user(&mut tx, &new).await?;
+                tx.commit().await?;
+                Ok(user)
             }
 
             async fn audit(&self, e: &$crate::model::AuditEntry) -> Result<()> {
@@ -1159,6 +1255,29 @@ macro_rules! impl_store {
                 .bind(&author.slug)
                 .execute(&mut *conn)
                 .await?;
+            }
+            Ok(())
+        }
+
+        /// Refuses a change that would leave the site without an active owner.
+        async fn ensure_another_owner(conn: &mut Conn, user_id: i64) -> Result<()> {
+            let (is_owner,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM users WHERE id = $1 AND role = 'owner' AND active = TRUE",
+            )
+            .bind(user_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            if is_owner == 0 {
+                return Ok(());
+            }
+            let (owners,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'owner' AND active = TRUE")
+                    .fetch_one(&mut *conn)
+                    .await?;
+            if owners <= 1 {
+                return Err(AppError::Conflict(
+                    "The last owner can't be removed or demoted; make someone else owner first.".into(),
+                ));
             }
             Ok(())
         }

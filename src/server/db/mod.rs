@@ -116,6 +116,21 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_sessions_of(&self, user_id: i64, keep: Option<&str>) -> Result<()>;
     async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()>;
     async fn audit(&self, entry: &crate::model::AuditEntry) -> Result<()>;
+    async fn list_users(&self) -> Result<Vec<crate::model::StaffMember>>;
+    /// Changes a user's role; `Conflict` if that would leave no active owner.
+    async fn set_role(&self, user_id: i64, role: crate::model::Role) -> Result<()>;
+    /// Deactivates a user and ends their sessions at once; `Conflict` for the last owner.
+    async fn deactivate_user(&self, user_id: i64) -> Result<()>;
+    async fn create_invite(
+        &self,
+        token_hash: &str,
+        email: &str,
+        name: &str,
+        role: crate::model::Role,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Creates the invited account if the invite is live, consuming it; `Unauthorized` if not.
+    async fn accept_invite(&self, token_hash: &str, password_hash: &str) -> Result<User>;
     /// The newest audit entries.
     async fn list_audit(&self, limit: i64) -> Result<Vec<crate::model::AuditEntry>>;
 

@@ -1,0 +1,10 @@
+-- Deactivating staff, and one-time invitations.
+ALTER TABLE users ADD COLUMN active BOOLEAN NOT NULL DEFAULT TRUE;
+
+CREATE TABLE invites (
+    token_hash TEXT PRIMARY KEY,
+    email      TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+);
