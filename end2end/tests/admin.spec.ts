@@ -1,18 +1,9 @@
 import { test, expect, Page } from '@playwright/test';
-
-const PASSWORD = 'correct horse battery';
-
-async function logIn(page: Page, email: string) {
-  await page.goto('/admin/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/admin$/);
-}
+import { logIn, editorReady } from './helpers';
 
 async function openEditor(page: Page) {
   await page.getByRole('link', { name: 'New article' }).click();
-  await expect(page.locator('form.editor')).toHaveAttribute('data-hydrated', 'true');
+  await editorReady(page);
 }
 
 test('an anonymous visitor to /admin is sent to the login page', async ({ page }) => {

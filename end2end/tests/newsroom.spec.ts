@@ -1,18 +1,5 @@
 import { test, expect, Page, Browser } from '@playwright/test';
-
-const PASSWORD = 'correct horse battery';
-
-async function logIn(page: Page, email: string) {
-  await page.goto('/admin/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/admin$/);
-}
-
-async function editorReady(page: Page) {
-  await expect(page.locator('form.editor')).toHaveAttribute('data-hydrated', 'true');
-}
+import { PASSWORD, logIn, editorReady } from './helpers';
 
 async function newArticle(page: Page, title: string, body = 'Body text.') {
   await page.goto('/admin/articles/new');

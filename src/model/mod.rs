@@ -372,8 +372,8 @@ impl ArticleDraft {
     }
 }
 
-/// A staff member's role; later roles can do less.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+/// A staff member's role; what each may do is [`Role::can`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Owner,
@@ -396,11 +396,6 @@ impl Role {
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    /// Whether this role carries at least the powers of `needed`.
-    pub fn at_least(self, needed: Role) -> bool {
-        self <= needed
     }
 }
 
@@ -648,12 +643,5 @@ mod tests {
         assert!(!Published.can_move_to(Draft));
         assert!(!Published.can_move_to(InReview));
         assert!(!Archived.can_move_to(Published));
-    }
-
-    #[test]
-    fn roles_are_ordered_by_power() {
-        assert!(Role::Owner.at_least(Role::Editor));
-        assert!(Role::Editor.at_least(Role::Author));
-        assert!(!Role::Author.at_least(Role::Editor));
     }
 }

@@ -326,25 +326,29 @@ pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -
         Ok(n) => n,
         Err(e) => return error_redirect(&back, e),
     };
-    match state
+    let created = state
         .store
         .create_owner_with_token(&hash_token(&form.token), &new)
-        .await
-    {
+        .await;
+    signed_up(&state, created, "owner account created", &back).await
+}
+
+/// Finishes a sign-up (set-up link or invitation): records it and logs the new user in,
+/// or sends the browser back to the form with the reason.
+async fn signed_up(
+    state: &AppState,
+    created: Result<User, AppError>,
+    action: &str,
+    back: &str,
+) -> Response {
+    match created {
         Ok(user) => {
-            audit::record(
-                &state.store,
-                Some(&user.email),
-                "owner account created",
-                "",
-                None,
-            )
-            .await;
-            start_session(&state, &user, "/admin")
+            audit::record(&state.store, Some(&user.email), action, "", None).await;
+            start_session(state, &user, "/admin")
                 .await
                 .unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e)))
         }
-        Err(e) => error_redirect(&back, form_error(&e)),
+        Err(e) => error_redirect(back, form_error(&e)),
     }
 }
 
@@ -367,26 +371,11 @@ pub async fn accept_invite(
     let Ok(hash) = hash_password(&form.password) else {
         return error_redirect(&back, FormError::Unavailable);
     };
-    match state
+    let created = state
         .store
         .accept_invite(&hash_token(&form.token), &hash)
-        .await
-    {
-        Ok(user) => {
-            audit::record(
-                &state.store,
-                Some(&user.email),
-                "invitation accepted",
-                "",
-                None,
-            )
-            .await;
-            start_session(&state, &user, "/admin")
-                .await
-                .unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e)))
-        }
-        Err(e) => error_redirect(&back, form_error(&e)),
-    }
+        .await;
+    signed_up(&state, created, "invitation accepted", &back).await
 }
 
 #[derive(Deserialize)]
