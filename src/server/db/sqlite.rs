@@ -34,13 +34,24 @@ impl SqliteStore {
                 })?;
             }
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(opts)
-            .await
-            .map_err(|e| format!("cannot open the SQLite database at {url}: {e}"))?;
-        Ok(SqliteStore { pool })
+        // Switching a new file to WAL takes a lock that SQLite reports as busy at once (no
+        // busy timeout) when another process is opening the same file: try again briefly.
+        let mut attempt = 0;
+        loop {
+            let result = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(opts.clone())
+                .await;
+            match result {
+                Ok(pool) => return Ok(SqliteStore { pool }),
+                Err(sqlx::Error::Database(e)) if e.message().contains("locked") && attempt < 50 => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(20 * attempt.min(10))).await;
+                }
+                Err(e) => return Err(format!("cannot open the SQLite database at {url}: {e}")),
+            }
+        }
     }
 
     /// SQLite has no migration lock: when another process applies the same migration at
