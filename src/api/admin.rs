@@ -94,6 +94,20 @@ mod ssr {
         }
     }
 
+    /// Staff member `user_id` (active or not), for the users admin.
+    pub async fn staff_member(
+        state: &AppState,
+        user_id: i64,
+    ) -> Result<crate::model::StaffMember, AppError> {
+        state
+            .store
+            .list_users()
+            .await?
+            .into_iter()
+            .find(|m| m.user.id == user_id)
+            .ok_or(AppError::NotFound)
+    }
+
     pub fn saved(a: &Article) -> crate::model::SavedArticle {
         crate::model::SavedArticle {
             id: a.id,
@@ -358,13 +372,7 @@ pub async fn change_role(user_id: i64, role: Role) -> Result<(), AppError> {
     use self::ssr::*;
     let user = require(Permission::ManageUsers).await?;
     let state = expect_context::<AppState>();
-    let target = state
-        .store
-        .list_users()
-        .await?
-        .into_iter()
-        .find(|m| m.user.id == user_id)
-        .ok_or(AppError::NotFound)?;
+    let target = staff_member(&state, user_id).await?;
     if (role == Role::Owner || target.user.role == Role::Owner) && user.role != Role::Owner {
         return Err(AppError::Forbidden);
     }
@@ -380,13 +388,7 @@ pub async fn deactivate_user(user_id: i64) -> Result<(), AppError> {
     use self::ssr::*;
     let user = require(Permission::ManageUsers).await?;
     let state = expect_context::<AppState>();
-    let target = state
-        .store
-        .list_users()
-        .await?
-        .into_iter()
-        .find(|m| m.user.id == user_id)
-        .ok_or(AppError::NotFound)?;
+    let target = staff_member(&state, user_id).await?;
     if target.user.role == Role::Owner && user.role != Role::Owner {
         return Err(AppError::Forbidden);
     }
