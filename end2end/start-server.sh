@@ -31,6 +31,7 @@ export LEPTOS_SITE_ROOT=target/site
 add() { printf '%s' "$3" | "$bin" user add --email "$1" --name "$2" --role "$4" --password-stdin; }
 add editor@example.com "Erin Editor" "correct horse battery" editor
 add author@example.com "Arlo Author" "correct horse battery" author
+add twofactor@example.com "Tess Twofactor" "correct horse battery" author
 
 "$bin" &
 server=$!

@@ -5,7 +5,7 @@ use crate::pages::admin::audit::AuditPage;
 use crate::pages::admin::edit::EditArticlePage;
 use crate::pages::admin::history::{HistoryPage, PreviewPage};
 use crate::pages::admin::list::AdminHome;
-use crate::pages::admin::login::{LoginPage, SetupPage};
+use crate::pages::admin::login::{LoginPage, SetupPage, TwoFactorLoginPage};
 use crate::pages::admin::users::{InvitePage, UsersPage};
 use crate::pages::article::ArticlePage;
 use crate::pages::corrections::CorrectionsPage;
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
                     <Route path=path!("/admin/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/login/two-factor") view=TwoFactorLoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>

@@ -25,6 +25,8 @@ pub enum AppError {
     Internal,
     #[error("The request could not be understood.")]
     BadRequest,
+    #[error("This site requires two-factor sign-in: set it up on your account page first.")]
+    TwoFactorRequired,
 }
 
 impl AppError {
@@ -33,7 +35,7 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::TwoFactorRequired => 403,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::Unavailable => 503,

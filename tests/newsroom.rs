@@ -76,7 +76,18 @@ fn admin_functions(id: i64, version: i64) -> Vec<(&'static str, Value, Permissio
             json!({ "id": id, "from": 1, "to": version }),
             Permission::WriteDrafts,
         ),
-        ("list_my_sessions", json!({}), Permission::WriteDrafts),
+        ("list_my_sessions", json!({}), Permission::OwnAccount),
+        ("get_two_factor", json!({}), Permission::OwnAccount),
+        (
+            "set_two_factor_required",
+            json!({ "required": false }),
+            Permission::ManageSecurity,
+        ),
+        (
+            "preview_markdown",
+            json!({ "markdown": "Some *text*." }),
+            Permission::WriteDrafts,
+        ),
         ("list_audit", json!({}), Permission::ViewAudit),
         ("list_users", json!({}), Permission::ManageUsers),
         (

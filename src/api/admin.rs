@@ -5,7 +5,7 @@
 use crate::error::AppError;
 use crate::model::{
     Article, ArticleDraft, ArticleSummary, AuditEntry, FieldDiff, RevisionInfo, Role, SavedArticle,
-    SessionInfo, StaffMember,
+    SessionInfo, StaffMember, TwoFactorStatus,
 };
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -101,10 +101,8 @@ mod ssr {
     ) -> Result<crate::model::StaffMember, AppError> {
         state
             .store
-            .list_users()
+            .user_by_id(user_id)
             .await?
-            .into_iter()
-            .find(|m| m.user.id == user_id)
             .ok_or(AppError::NotFound)
     }
 
@@ -146,6 +144,7 @@ pub async fn save_article(
     base_version: Option<i64>,
     draft: ArticleDraft,
     #[server(default)] substantive: bool,
+    #[server(default)] autosave: bool,
 ) -> Result<SavedArticle, AppError> {
     use self::ssr::*;
     let user = require(Permission::WriteDrafts).await?;
@@ -153,9 +152,15 @@ pub async fn save_article(
     draft.validate().map_err(AppError::Validation)?;
     let mut content = render::content(&draft);
     content.substantive = substantive;
+    content.autosave = autosave;
     let a = match (id, base_version) {
         (Some(id), Some(version)) => {
-            editable(&state, &user, id).await?;
+            let current = editable(&state, &user, id).await?;
+            if autosave && current.status != ArticleStatus::Draft {
+                return Err(AppError::Validation(
+                    "Only drafts are saved automatically; save this article yourself.".into(),
+                ));
+            }
             state
                 .store
                 .update_article(id, version, &content, Some(&user))
@@ -175,6 +180,20 @@ pub async fn save_article(
         }
     };
     Ok(saved(&a))
+}
+
+/// The body Markdown rendered and sanitised exactly as a save would, for the editor's
+/// live preview.
+#[server(prefix = "/api", endpoint = "preview_markdown", input = Json)]
+pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
+    use self::ssr::*;
+    require(Permission::WriteDrafts).await?;
+    if markdown.len() > crate::model::MAX_MARKDOWN_BYTES {
+        return Err(AppError::Validation(
+            "The text is too long to preview.".into(),
+        ));
+    }
+    Ok(render::markdown(&markdown).html)
 }
 
 /// Hands a draft to the editors.
@@ -304,7 +323,7 @@ pub async fn diff_revisions(id: i64, from: i64, to: i64) -> Result<Vec<FieldDiff
 #[server(prefix = "/api", endpoint = "list_my_sessions", input = Json)]
 pub async fn list_my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     use self::ssr::*;
-    let user = require(Permission::WriteDrafts).await?;
+    let user = require(Permission::OwnAccount).await?;
     let state = expect_context::<AppState>();
     let parts = use_context::<axum::http::request::Parts>().ok_or(AppError::Internal)?;
     let current = crate::server::auth::session_hash(&parts.headers);
@@ -395,5 +414,53 @@ pub async fn deactivate_user(user_id: i64) -> Result<(), AppError> {
     state.store.deactivate_user(user_id).await?;
     let action = format!("deactivated {}", target.user.email);
     crate::server::audit::record_here(&user.email, &action, "").await;
+    Ok(())
+}
+
+/// The caller's two-factor sign-in: on since when, recovery codes left, or the
+/// enrolment in progress (secret and QR code, shown only to its own user).
+#[server(prefix = "/api", endpoint = "get_two_factor", input = Json)]
+pub async fn get_two_factor() -> Result<TwoFactorStatus, AppError> {
+    use self::ssr::*;
+    let user = require(Permission::OwnAccount).await?;
+    let state = expect_context::<AppState>();
+    let tf = state.store.two_factor(user.id).await?;
+    let pending = match (&tf.secret, &tf.pending) {
+        (None, Some(secret)) => Some(crate::server::two_factor::enrolment(secret, &user.email)?),
+        _ => None,
+    };
+    Ok(TwoFactorStatus {
+        enabled_at: tf.secret.as_ref().and(tf.enabled_at),
+        recovery_codes_left: tf.recovery_codes_left,
+        pending,
+        required: crate::server::two_factor::required(&state).await?,
+        can_require: user.role.can(Permission::ManageSecurity),
+    })
+}
+
+/// Requires (or stops requiring) two-factor sign-in of every staff member. An owner
+/// must have it on themselves before requiring it, so nobody is locked out by surprise.
+#[server(prefix = "/api", endpoint = "set_two_factor_required", input = Json)]
+pub async fn set_two_factor_required(required: bool) -> Result<(), AppError> {
+    use self::ssr::*;
+    let user = require(Permission::ManageSecurity).await?;
+    let state = expect_context::<AppState>();
+    if required && state.store.two_factor(user.id).await?.secret.is_none() {
+        return Err(AppError::Validation(
+            "Turn on two-factor sign-in for your own account before requiring it of everyone."
+                .into(),
+        ));
+    }
+    let value = if required { "on" } else { "off" };
+    state
+        .store
+        .set_setting(crate::server::two_factor::REQUIRE_SETTING, value)
+        .await?;
+    let action = if required {
+        "two-factor sign-in required of all staff"
+    } else {
+        "two-factor sign-in no longer required"
+    };
+    crate::server::audit::record_here(&user.email, action, "").await;
     Ok(())
 }

@@ -1,18 +1,28 @@
 //! The article editor island: every structured field (headline, dek, body Markdown,
 //! takeaways, analysis, FAQ items with add / remove / reorder, AI disclosure, tags),
-//! saving drafts and publishing through the admin server functions.
+//! saving drafts and publishing through the admin server functions. Drafts autosave a
+//! few seconds after typing stops, the body has a live preview rendered by the server
+//! exactly as readers will see it, and unsaved text is kept in the browser's local
+//! storage so a crash or reload can bring it back.
 
 use crate::api::admin::{
-    add_correction, get_article, publish_article, save_article, schedule_article, submit_for_review,
+    add_correction, get_article, preview_markdown, publish_article, save_article, schedule_article,
+    submit_for_review,
 };
 use crate::error::AppError;
 use crate::model::{AiDisclosure, AiLevel, ArticleDraft, ArticleStatus, FaqDraft};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// Autosave waits for this long without typing.
+const AUTOSAVE_MS: u64 = 3000;
+/// The preview is refreshed this long after typing stops.
+const PREVIEW_MS: u64 = 300;
+
 /// What a button asks for; every action saves first.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Action {
+    Autosave,
     Save,
     Submit,
     Publish,
@@ -22,7 +32,7 @@ enum Action {
 impl Action {
     fn progress(self) -> &'static str {
         match self {
-            Action::Save => "Saving…",
+            Action::Autosave | Action::Save => "Saving…",
             Action::Submit => "Submitting…",
             Action::Publish => "Publishing…",
             Action::Schedule => "Scheduling…",
@@ -31,6 +41,7 @@ impl Action {
 
     fn done(self) -> &'static str {
         match self {
+            Action::Autosave => "Saved automatically.",
             Action::Save => "Draft saved.",
             Action::Submit => "Submitted for review.",
             Action::Publish => "Published.",
@@ -63,6 +74,52 @@ mod browser {
         if let Ok(history) = window().history() {
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
         }
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        window().local_storage().ok().flatten()
+    }
+
+    pub fn load(key: &str) -> Option<String> {
+        storage()?.get_item(key).ok().flatten()
+    }
+
+    pub fn store(key: &str, value: &str) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(key, value);
+        }
+    }
+
+    pub fn forget(key: &str) {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(key);
+        }
+    }
+
+    pub fn now_ms() -> f64 {
+        js_sys::Date::now()
+    }
+
+    /// A time kept in local storage, in the reader's own clock.
+    pub fn local_time(ms: f64) -> String {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+        date.to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED)
+            .into()
+    }
+}
+
+/// Unsaved editor text kept in the browser, in case the tab crashes or is reloaded.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct LocalCopy {
+    /// When it was written (milliseconds since the epoch).
+    at: f64,
+    draft: ArticleDraft,
+}
+
+fn local_key(id: Option<i64>) -> String {
+    match id {
+        Some(id) => format!("gazette-draft:{id}"),
+        None => "gazette-draft:new".into(),
     }
 }
 
@@ -154,15 +211,51 @@ pub fn ArticleEditor(
             .collect(),
     };
 
+    let apply = move |d: ArticleDraft| {
+        title.set(d.title);
+        dek.set(d.dek);
+        body.set(d.body);
+        takeaways.set(d.takeaways.join("\n"));
+        analysis.set(d.analysis);
+        let disclosure = d.disclosure.unwrap_or_default();
+        level.set(disclosure.level);
+        statement.set(disclosure.statement);
+        tool.set(disclosure.tool.unwrap_or_default());
+        reviewer.set(disclosure.reviewer.unwrap_or_default());
+        tags.set(d.tags.join(", "));
+        let first = next_key.get_value();
+        next_key.set_value(first + d.faq.len());
+        faq.set(
+            d.faq
+                .into_iter()
+                .enumerate()
+                .map(|(k, f)| FaqRow::new(first + k, f.question, f.answer))
+                .collect(),
+        );
+    };
+
     let substantive = RwSignal::new(false);
     let schedule_at = RwSignal::new(String::new());
     let conflict = RwSignal::new(false);
-    let dirty = RwSignal::new(false);
+    let edits = RwSignal::new(0u64);
+    let saved_edits = RwSignal::new(0u64);
+    let dirty = Memo::new(move |_| edits.get() != saved_edits.get());
+    let autosave_timer = StoredValue::new(None::<TimeoutHandle>);
+    let preview = RwSignal::new(String::new());
+    let preview_error = RwSignal::new(String::new());
+    let preview_timer = StoredValue::new(None::<TimeoutHandle>);
+    let preview_ticket = StoredValue::new(0u64);
+    let recovered = RwSignal::new(None::<LocalCopy>);
+    let queued = StoredValue::new(None::<Action>);
     let correction = RwSignal::new(String::new());
     let minor_correction = RwSignal::new(false);
 
     let run = move |action: Action| {
         if busy.get_untracked() {
+            // A button pressed while an autosave is under way runs right after it.
+            if action != Action::Autosave {
+                queued.set_value(Some(action));
+            }
             return;
         }
         let at = match action {
@@ -179,7 +272,9 @@ pub fn ArticleEditor(
         conflict.set(false);
         message.set(action.progress().into());
         let draft = collect();
+        let edits_now = edits.get_untracked();
         let substantive_now = substantive.get_untracked();
+        let autosave = action == Action::Autosave;
         spawn_local(async move {
             let result = async {
                 let saved = save_article(
@@ -187,10 +282,11 @@ pub fn ArticleEditor(
                     version.get_untracked(),
                     draft,
                     substantive_now,
+                    autosave,
                 )
                 .await?;
                 match action {
-                    Action::Save => Ok(saved),
+                    Action::Autosave | Action::Save => Ok(saved),
                     Action::Submit => submit_for_review(saved.id, saved.version).await,
                     Action::Publish => publish_article(saved.id, saved.version).await,
                     Action::Schedule => {
@@ -206,16 +302,23 @@ pub fn ArticleEditor(
                     version.set(Some(saved.version));
                     status.set(saved.status);
                     slug.set(Some(saved.slug));
-                    dirty.set(false);
-                    message.set(action.done().into());
+                    saved_edits.set(edits_now);
                     if first_save {
+                        browser::forget(&local_key(None));
                         browser::replace_url(&format!("/admin/articles/{}", saved.id));
                     }
+                    if edits.get_untracked() == edits_now {
+                        browser::forget(&local_key(Some(saved.id)));
+                    }
+                    message.set(action.done().into());
                 }
                 Err(AppError::Conflict(m)) => {
                     conflict.set(true);
                     message.set(m);
                 }
+                Err(e) if autosave => message.set(format!(
+                    "Autosave failed ({e}) Your text is kept in this browser."
+                )),
                 Err(e) => message.set(e.to_string()),
             }
             busy.set(false);
@@ -256,8 +359,8 @@ pub fn ArticleEditor(
         });
     };
 
+    // Every edit after the first run counts; the form is dirty until a save catches up.
     Effect::new(move |first_run: Option<()>| {
-        // Any edit after the first run marks the form dirty until the next save.
         title.track();
         dek.track();
         body.track();
@@ -266,10 +369,103 @@ pub fn ArticleEditor(
         faq.track();
         tags.track();
         statement.track();
+        tool.track();
+        reviewer.track();
+        level.track();
         if first_run.is_some() {
-            dirty.set(true);
+            edits.update(|n| *n += 1);
+            let copy = LocalCopy {
+                at: browser::now_ms(),
+                draft: collect(),
+            };
+            if let Ok(json) = serde_json::to_string(&copy) {
+                browser::store(&local_key(id.get_untracked()), &json);
+            }
+            if let Some(h) = autosave_timer.get_value() {
+                h.clear();
+            }
+            autosave_timer.set_value(
+                set_timeout_with_handle(
+                    move || {
+                        if status.get_untracked() == ArticleStatus::Draft
+                            && dirty.get_untracked()
+                            && !conflict.get_untracked()
+                            && !title.get_untracked().trim().is_empty()
+                        {
+                            run(Action::Autosave);
+                        }
+                    },
+                    std::time::Duration::from_millis(AUTOSAVE_MS),
+                )
+                .ok(),
+            );
         }
     });
+
+    Effect::new(move |_| {
+        if !busy.get() {
+            if let Some(action) = queued.get_value() {
+                queued.set_value(None);
+                run(action);
+            }
+        }
+    });
+
+    // The live preview: the server renders the body as it will be published.
+    let refresh_preview = move || {
+        let ticket = preview_ticket.get_value() + 1;
+        preview_ticket.set_value(ticket);
+        let markdown = body.get_untracked();
+        spawn_local(async move {
+            let html = preview_markdown(markdown).await;
+            if preview_ticket.get_value() == ticket {
+                match html {
+                    Ok(html) => preview.set(html),
+                    Err(e) => preview_error.set(e.to_string()),
+                }
+            }
+        });
+    };
+    Effect::new(move |first_run: Option<()>| {
+        body.track();
+        if first_run.is_none() {
+            refresh_preview();
+            return;
+        }
+        if let Some(h) = preview_timer.get_value() {
+            h.clear();
+        }
+        preview_timer.set_value(
+            set_timeout_with_handle(
+                refresh_preview,
+                std::time::Duration::from_millis(PREVIEW_MS),
+            )
+            .ok(),
+        );
+    });
+
+    // Text kept in this browser from a session that never saved it.
+    Effect::new(move |_| {
+        let Some(json) = browser::load(&local_key(id.get_untracked())) else {
+            return;
+        };
+        match serde_json::from_str::<LocalCopy>(&json) {
+            Ok(copy) if copy.draft != collect() => recovered.set(Some(copy)),
+            _ => browser::forget(&local_key(id.get_untracked())),
+        }
+    });
+    let restore_local = move |_| {
+        if let Some(copy) = recovered.get_untracked() {
+            apply(copy.draft);
+            recovered.set(None);
+            message.set("Your unsaved text is back. Save it to keep it.".into());
+        }
+    };
+    let discard_local = move |_| {
+        browser::forget(&local_key(id.get_untracked()));
+        recovered.set(None);
+    };
+
     Effect::new(move |_| {
         let handle = window_event_listener_untyped("beforeunload", move |ev| {
             if dirty.get_untracked() {
@@ -315,8 +511,27 @@ pub fn ArticleEditor(
             <input id="ed-title" name="title" required maxlength="200" bind:value=title/>
             <label for="ed-dek">"Dek (standfirst)"</label>
             <textarea id="ed-dek" name="dek" rows="2" maxlength="500" bind:value=dek></textarea>
-            <label for="ed-body">"Body (Markdown)"</label>
-            <textarea id="ed-body" name="body" rows="14" bind:value=body></textarea>
+            {move || recovered.get().map(|copy| view! {
+                <div class="recovered" role="alert">
+                    <p>
+                        "This browser kept changes you had not saved (from "
+                        {browser::local_time(copy.at)} ")."
+                    </p>
+                    <button type="button" class="primary" on:click=restore_local>"Restore them"</button>
+                    <button type="button" on:click=discard_local>"Discard them"</button>
+                </div>
+            })}
+            <div class="body-pane">
+                <div>
+                    <label for="ed-body">"Body (Markdown)"</label>
+                    <textarea id="ed-body" name="body" rows="14" bind:value=body></textarea>
+                </div>
+                <section class="editor-preview" aria-labelledby="preview-heading">
+                    <h2 id="preview-heading">"Preview"</h2>
+                    <p class="form-error">{move || preview_error.get()}</p>
+                    <div class="article-body" data-test-preview inner_html=move || preview.get()></div>
+                </section>
+            </div>
             <label for="ed-takeaways">"Key Takeaways (one per line)"</label>
             <textarea id="ed-takeaways" name="takeaways" rows="4" bind:value=takeaways></textarea>
             <label for="ed-analysis">"Editor’s Analysis & Impact (Markdown)"</label>

@@ -1,7 +1,7 @@
 //! Islands on the users page: a staff member's role and deactivation, and the
-//! invitation form.
+//! invitation form; on the account page, the owner's "require two-factor" switch.
 
-use crate::api::admin::{change_role, deactivate_user, invite_user};
+use crate::api::admin::{change_role, deactivate_user, invite_user, set_two_factor_required};
 use crate::model::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -98,5 +98,32 @@ pub fn InviteForm() -> impl IntoView {
                 <input id="invite-link" readonly prop:value=l/>
             })}
         </form>
+    }
+}
+
+/// The owner's switch requiring two-factor sign-in of every staff member.
+#[island]
+pub fn TwoFactorPolicy(required: bool) -> impl IntoView {
+    let message = RwSignal::new(String::new());
+    let flip = move |_| {
+        spawn_local(async move {
+            match set_two_factor_required(!required).await {
+                Ok(()) => reload(),
+                Err(e) => message.set(e.to_string()),
+            }
+        });
+    };
+    view! {
+        <p>
+            {if required {
+                "Every staff member must use two-factor sign-in."
+            } else {
+                "Staff may choose whether to use two-factor sign-in."
+            }}
+        </p>
+        <button type="button" on:click=flip>
+            {if required { "Stop requiring two-factor sign-in" } else { "Require two-factor sign-in for all staff" }}
+        </button>
+        <p role="status">{move || message.get()}</p>
     }
 }

@@ -210,6 +210,9 @@ pub struct RevisionInfo {
     pub by: Option<String>,
     pub title: String,
     pub status: ArticleStatus,
+    /// Saved by the editor's autosave rather than by a person pressing a button.
+    #[serde(default)]
+    pub autosave: bool,
 }
 
 /// How a line differs between two revisions.
@@ -417,10 +420,16 @@ pub enum Permission {
     ViewAudit,
     /// Invite staff, change roles, deactivate accounts.
     ManageUsers,
+    /// One's own account: sessions, password, two-factor sign-in.
+    OwnAccount,
+    /// Site-wide security settings, such as requiring two-factor sign-in for all staff.
+    ManageSecurity,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
+        Permission::OwnAccount,
+        Permission::ManageSecurity,
         Permission::ManageUsers,
         Permission::ViewAudit,
         Permission::WriteDrafts,
@@ -438,11 +447,12 @@ impl Role {
     pub fn can(self, permission: Permission) -> bool {
         use Permission::*;
         match permission {
-            WriteDrafts | SubmitForReview => true,
+            OwnAccount | WriteDrafts | SubmitForReview => true,
             EditAny | Publish | Schedule | Archive | AddCorrection => {
                 matches!(self, Role::Owner | Role::Admin | Role::Editor)
             }
             ViewAudit | ManageUsers => matches!(self, Role::Owner | Role::Admin),
+            ManageSecurity => self == Role::Owner,
         }
     }
 }
@@ -455,6 +465,32 @@ pub struct User {
     pub name: String,
     pub slug: String,
     pub role: Role,
+    /// The site requires two-factor sign-in and this user has not set it up yet: until
+    /// they do, only their own account page is open to them.
+    #[serde(default)]
+    pub needs_two_factor: bool,
+}
+
+/// A two-factor enrolment in progress, shown only to its own user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpEnrolment {
+    /// The base32 secret in groups of four, for typing into an app.
+    pub secret: String,
+    pub otpauth_uri: String,
+    /// The `otpauth://` link as an SVG QR code in a `data:` URI.
+    pub qr_data_uri: String,
+}
+
+/// The account page's view of a user's two-factor sign-in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorStatus {
+    pub enabled_at: Option<DateTime<Utc>>,
+    pub recovery_codes_left: i64,
+    pub pending: Option<TotpEnrolment>,
+    /// The site requires two-factor sign-in of all staff.
+    pub required: bool,
+    /// The caller may change whether it is required (owners).
+    pub can_require: bool,
 }
 
 /// One of a user's live sessions, for the "your sessions" list.
@@ -508,10 +544,16 @@ pub enum FormError {
     Unavailable,
     CommonPassword,
     WrongPassword,
+    InvalidCode,
+    LoginExpired,
+    TwoFactorRequired,
 }
 
 impl FormError {
-    pub const ALL: [FormError; 9] = [
+    pub const ALL: [FormError; 12] = [
+        FormError::InvalidCode,
+        FormError::LoginExpired,
+        FormError::TwoFactorRequired,
         FormError::CommonPassword,
         FormError::WrongPassword,
         FormError::InvalidLogin,
@@ -534,6 +576,9 @@ impl FormError {
             FormError::Unavailable => "unavailable",
             FormError::CommonPassword => "common",
             FormError::WrongPassword => "current",
+            FormError::InvalidCode => "code",
+            FormError::LoginExpired => "expired",
+            FormError::TwoFactorRequired => "two-factor-required",
         }
     }
 
@@ -554,6 +599,13 @@ impl FormError {
                 "That password is on a list of common passwords. Choose another."
             }
             FormError::WrongPassword => "Your current password was not right.",
+            FormError::InvalidCode => {
+                "That code was not right. Enter the current 6-digit code from your authenticator app, or an unused recovery code."
+            }
+            FormError::LoginExpired => "That step has expired. Please start again.",
+            FormError::TwoFactorRequired => {
+                "This site requires two-factor sign-in, so it can't be turned off."
+            }
         }
     }
 }
@@ -613,7 +665,12 @@ mod tests {
         assert!(!Role::Editor.can(Permission::ViewAudit));
         for p in Permission::ALL
             .into_iter()
-            .filter(|p| !matches!(p, Permission::ViewAudit | Permission::ManageUsers))
+            .filter(|p| {
+                !matches!(
+                    p,
+                    Permission::ViewAudit | Permission::ManageUsers | Permission::ManageSecurity
+                )
+            })
         {
             assert!(
                 Role::Owner.can(p) && Role::Admin.can(p) && Role::Editor.can(p),
@@ -622,6 +679,11 @@ mod tests {
         }
         assert!(Role::Author.can(Permission::WriteDrafts));
         assert!(Role::Author.can(Permission::SubmitForReview));
+        assert!(Role::Author.can(Permission::OwnAccount));
+        for role in [Role::Admin, Role::Editor, Role::Author] {
+            assert!(!role.can(Permission::ManageSecurity), "{role:?}");
+        }
+        assert!(Role::Owner.can(Permission::ManageSecurity));
         for p in [
             Permission::EditAny,
             Permission::Publish,

@@ -149,10 +149,15 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 
 /// The logged-in user if their role has `permission` (the table is [`Role::can`]);
 /// otherwise `Unauthorized` (no session) or `Forbidden`.
+/// While the site requires two-factor sign-in and the user has not set it up, only
+/// [`Permission::OwnAccount`] is open to them.
 pub async fn require(permission: Permission) -> Result<User, AppError> {
     match current_user().await? {
-        Some(user) if user.role.can(permission) => Ok(user),
-        Some(_) => Err(AppError::Forbidden),
+        Some(user) if !user.role.can(permission) => Err(AppError::Forbidden),
+        Some(user) if user.needs_two_factor && permission != Permission::OwnAccount => {
+            Err(AppError::TwoFactorRequired)
+        }
+        Some(user) => Ok(user),
         None => Err(AppError::Unauthorized),
     }
 }
@@ -168,7 +173,11 @@ fn session_cookie(state: &AppState, token: &str, max_age_secs: i64) -> String {
     )
 }
 
-async fn start_session(state: &AppState, user: &User, to: &str) -> Result<Response, AppError> {
+pub(crate) async fn start_session(
+    state: &AppState,
+    user: &User,
+    to: &str,
+) -> Result<Response, AppError> {
     let (token, hash) = new_token();
     let days = super::db::SESSION_LIFETIME_DAYS;
     state
@@ -207,7 +216,10 @@ pub fn lockout_delay(failures: i64, free: i64) -> Duration {
 }
 
 /// Seconds until another attempt is allowed for these keys, if they are locked.
-async fn locked_for(store: &DynStore, keys: &[(String, i64)]) -> Result<Option<i64>, AppError> {
+pub(crate) async fn locked_for(
+    store: &DynStore,
+    keys: &[(String, i64)],
+) -> Result<Option<i64>, AppError> {
     let now = Utc::now();
     let mut wait = 0;
     for (key, free) in keys {
@@ -222,39 +234,72 @@ async fn locked_for(store: &DynStore, keys: &[(String, i64)]) -> Result<Option<i
     Ok((wait > 0).then_some(wait))
 }
 
-fn too_many_attempts(seconds: i64) -> Response {
+/// A small standalone staff page (for responses that are not app routes). `body` is
+/// trusted HTML built by the caller.
+pub(crate) fn plain_page(title: &str, body: &str) -> axum::response::Html<String> {
+    axum::response::Html(format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} · Gazette</title><link rel=\"stylesheet\" href=\"/pkg/gazette.css\"></head>\
+         <body><main id=\"main\"><section class=\"auth-form\"><h1>{title}</h1>{body}</section></main></body></html>"
+    ))
+}
+
+pub(crate) fn too_many_attempts(seconds: i64) -> Response {
     let minutes = (seconds + 59) / 60;
-    let body = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many attempts · Gazette</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/gazette.css\"></head><body><main id=\"main\"><section class=\"auth-form\">\
-         <h1>Too many attempts</h1><p role=\"alert\">Too many failed logins. Try again in {minutes} minute(s).</p>\
-         <p><a href=\"/admin/login\">Back to the login page</a></p></section></main></body></html>"
+    let body = plain_page(
+        "Too many attempts",
+        &format!(
+            "<p role=\"alert\">Too many failed logins. Try again in {minutes} minute(s).</p>\
+             <p><a href=\"/admin/login\">Back to the login page</a></p>"
+        ),
     );
     (
         StatusCode::TOO_MANY_REQUESTS,
         [(header::RETRY_AFTER, seconds.to_string())],
-        axum::response::Html(body),
+        body,
     )
         .into_response()
 }
 
+/// The keys failed logins are counted under: the account and the client address.
+pub(crate) fn failure_keys(email: &str, ip: Option<&str>) -> [(String, i64); 2] {
+    let email: String = email.trim().to_lowercase().chars().take(254).collect();
+    [
+        (format!("account:{email}"), FREE_ACCOUNT_FAILURES),
+        (
+            format!("address:{}", ip.unwrap_or("unknown")),
+            FREE_ADDRESS_FAILURES,
+        ),
+    ]
+}
+
+/// Whether `password` is the user's password (asked again before sensitive changes).
+pub(crate) async fn verify_login_password(
+    state: &AppState,
+    user: &User,
+    password: &str,
+) -> Result<bool, AppError> {
+    let login = state
+        .store
+        .find_login(&user.email)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    Ok(verify_password(password, &login.password_hash))
+}
+
 /// `POST /admin/login`: a generic error for any failure, so accounts can't be enumerated.
 /// Failures are counted in the database per account and per client address, so the
-/// limits hold across every instance; `X-Forwarded-For` is not trusted.
+/// limits hold across every instance; `X-Forwarded-For` counts only from a trusted proxy.
+/// A user with two-factor sign-in on is then asked for a code.
 pub async fn login(
     State(state): State<AppState>,
     client: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let email: String = form.email.trim().to_lowercase().chars().take(254).collect();
-    let ip = client.map(|c| c.0 .0.ip().to_string());
-    let account_key = format!("account:{email}");
-    let address_key = format!("address:{}", ip.as_deref().unwrap_or("unknown"));
-    let keys = [
-        (account_key.clone(), FREE_ACCOUNT_FAILURES),
-        (address_key.clone(), FREE_ADDRESS_FAILURES),
-    ];
+    let ip = audit::client_address(&state.config, client.map(|c| c.0 .0.ip()), &headers);
+    let keys = failure_keys(&form.email, ip.as_deref());
     match locked_for(&state.store, &keys).await {
         Ok(Some(seconds)) => return too_many_attempts(seconds),
         Ok(None) => {}
@@ -273,25 +318,46 @@ pub async fn login(
         }
     };
     let outcome = match found {
-        Some(u) if ok => {
-            audit::record(&state.store, Some(&u.user.email), "login", "", ip).await;
-            let _ = state.store.clear_login_failures(&account_key).await;
-            // A fresh token at every login: a session id planted before login is dropped.
-            if let Some(old) = session_hash(&headers) {
-                let _ = state.store.delete_session(&old).await;
-            }
-            start_session(&state, &u.user, "/admin").await
-        }
+        Some(u) if ok => password_accepted(&state, &u.user, &headers, &keys, ip).await,
         _ => {
-            audit::record(&state.store, Some(&email), "login failed", "", ip).await;
+            let email = keys[0].0.trim_start_matches("account:");
+            audit::record(&state.store, Some(email), "login failed", "", ip).await;
+            let names: Vec<String> = keys.into_iter().map(|(k, _)| k).collect();
             state
                 .store
-                .record_login_failure(&[account_key, address_key])
+                .record_login_failure(&names)
                 .await
                 .map(|()| error_redirect("/admin/login", FormError::InvalidLogin))
         }
     };
     outcome.unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e)))
+}
+
+/// After the right password: the code step for users with two-factor on, otherwise a
+/// session (straight to the account page when the site requires two-factor sign-in and
+/// the user still has to set it up).
+async fn password_accepted(
+    state: &AppState,
+    user: &User,
+    headers: &HeaderMap,
+    keys: &[(String, i64); 2],
+    ip: Option<String>,
+) -> Result<Response, AppError> {
+    if state.store.two_factor(user.id).await?.secret.is_some() {
+        return super::two_factor::challenge(state, user).await;
+    }
+    audit::record(&state.store, Some(&user.email), "login", "", ip).await;
+    state.store.clear_login_failures(&keys[0].0).await?;
+    // A fresh token at every login: a session id planted before login is dropped.
+    if let Some(old) = session_hash(headers) {
+        state.store.delete_session(&old).await?;
+    }
+    let to = if super::two_factor::required(state).await? {
+        "/admin/account?enrol=required#two-factor"
+    } else {
+        "/admin"
+    };
+    start_session(state, user, to).await
 }
 
 /// `POST /admin/logout`: ends the session and clears the cookie.
@@ -489,7 +555,7 @@ fn urlencode(s: &str) -> String {
 }
 
 /// Sends the browser back to `to` with the error's code in `?error=`.
-fn error_redirect(to: &str, e: FormError) -> Response {
+pub(crate) fn error_redirect(to: &str, e: FormError) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
     (
         StatusCode::SEE_OTHER,

@@ -1,6 +1,7 @@
 //! Typed configuration, read once from the environment (and `.env`), failing fast.
 
-use std::net::SocketAddr;
+use ipnet::IpNet;
+use std::net::{IpAddr, SocketAddr};
 
 /// Where the SQLite database lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gazette.db";
@@ -11,6 +12,9 @@ pub struct Config {
     pub site_addr: SocketAddr,
     /// The public base URL (`GAZETTE_PUBLIC_URL`), used for links printed and cookies.
     pub public_url: String,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`GAZETTE_TRUSTED_PROXIES`:
+    /// addresses or CIDR ranges, comma-separated). Empty: the header is ignored.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Config {
@@ -31,15 +35,124 @@ impl Config {
                 "GAZETTE_PUBLIC_URL '{public_url}' must start with http:// or https://"
             ));
         }
+        let trusted_proxies =
+            parse_proxies(&std::env::var("GAZETTE_TRUSTED_PROXIES").unwrap_or_default())?;
         Ok(Config {
             database_url,
             site_addr,
             public_url,
+            trusted_proxies,
         })
+    }
+
+    /// The address a request came from. The peer, unless the peer is a trusted proxy:
+    /// then the right-most `X-Forwarded-For` entry that is not itself a trusted proxy
+    /// (entries further left are whatever the client chose to send, so never believed).
+    pub fn client_ip(&self, peer: Option<IpAddr>, forwarded_for: &[&str]) -> Option<IpAddr> {
+        let peer = peer?;
+        if !self.is_trusted(peer) {
+            return Some(peer);
+        }
+        let hops: Vec<_> = forwarded_for
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(|hop| hop.trim().parse::<IpAddr>())
+            .collect();
+        let mut nearest = peer;
+        for hop in hops.into_iter().rev() {
+            match hop {
+                Ok(ip) if self.is_trusted(ip) => nearest = ip,
+                Ok(ip) => return Some(ip),
+                // A malformed entry: nothing to its left can be believed.
+                Err(_) => break,
+            }
+        }
+        Some(nearest)
+    }
+
+    fn is_trusted(&self, ip: IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|net| net.contains(&ip))
     }
 
     /// Cookies carry `Secure` whenever the public site is served over HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+}
+
+/// Parses `GAZETTE_TRUSTED_PROXIES`: `10.0.0.1, 192.168.0.0/16, ::1`.
+pub fn parse_proxies(list: &str) -> Result<Vec<IpNet>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<IpNet>()
+                .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| {
+                    format!(
+                        "GAZETTE_TRUSTED_PROXIES: '{entry}' is not an address or a range like 10.0.0.0/8"
+                    )
+                })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(proxies: &str) -> Config {
+        Config {
+            database_url: String::new(),
+            site_addr: "127.0.0.1:3000".parse().unwrap(),
+            public_url: "http://127.0.0.1:3000".into(),
+            trusted_proxies: parse_proxies(proxies).unwrap(),
+        }
+    }
+
+    fn ip(s: &str) -> Option<IpAddr> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn forwarded_for_is_ignored_without_trusted_proxies() {
+        let c = config("");
+        assert_eq!(
+            c.client_ip(ip("203.0.113.9"), &["1.2.3.4"]),
+            ip("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn forwarded_for_is_ignored_from_an_untrusted_peer() {
+        let c = config("10.0.0.0/8");
+        assert_eq!(
+            c.client_ip(ip("203.0.113.9"), &["1.2.3.4"]),
+            ip("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn a_trusted_proxy_names_the_client_and_spoofed_entries_to_its_left_are_skipped() {
+        let c = config("10.0.0.1, 10.0.1.0/24");
+        // The client sent "6.6.6.6" itself; the proxies appended the real address.
+        let chain = ["6.6.6.6, 198.51.100.7", "10.0.1.5"];
+        assert_eq!(c.client_ip(ip("10.0.0.1"), &chain), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn a_trusted_proxy_without_a_usable_header_is_the_client() {
+        let c = config("10.0.0.1");
+        assert_eq!(c.client_ip(ip("10.0.0.1"), &[]), ip("10.0.0.1"));
+        assert_eq!(c.client_ip(ip("10.0.0.1"), &["not-an-ip"]), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn bad_proxy_entries_are_refused_with_the_entry_named() {
+        let e = parse_proxies("10.0.0.1, nonsense").unwrap_err();
+        assert!(e.contains("'nonsense'"), "{e}");
+        assert_eq!(parse_proxies(" ").unwrap(), vec![]);
+        assert_eq!(parse_proxies("::1").unwrap().len(), 1);
     }
 }

@@ -13,3 +13,4 @@ pub mod import;
 pub mod render;
 pub mod startup;
 pub mod state;
+pub mod two_factor;

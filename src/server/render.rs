@@ -57,6 +57,7 @@ pub fn content(draft: &ArticleDraft) -> Content {
         disclosure,
         tags,
         substantive: false,
+        autosave: false,
     }
 }
 

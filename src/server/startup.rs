@@ -8,6 +8,7 @@ use super::db::DynStore;
 use super::feeds;
 use super::import;
 use super::state::AppState;
+use super::two_factor;
 use crate::app::{shell, App};
 use crate::error::AppError;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -136,6 +137,21 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/account/password", post(auth::change_password))
         .route("/admin/account/revoke", post(auth::revoke_session))
         .route("/admin/account/logout-others", post(auth::logout_others))
+        .route("/admin/login/two-factor", post(two_factor::login_code))
+        .route("/admin/account/two-factor/start", post(two_factor::start))
+        .route("/admin/account/two-factor/cancel", post(two_factor::cancel))
+        .route(
+            "/admin/account/two-factor/confirm",
+            post(two_factor::confirm),
+        )
+        .route(
+            "/admin/account/two-factor/disable",
+            post(two_factor::disable),
+        )
+        .route(
+            "/admin/account/two-factor/recovery-codes",
+            post(two_factor::new_codes),
+        )
         .route("/healthz", get(healthz))
         .route("/feed.xml", get(feeds::site_feed))
         .route("/tags/{slug}/feed.xml", get(feeds::tag_feed))

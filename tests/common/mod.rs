@@ -115,6 +115,11 @@ impl Site {
     }
 
     pub async fn with_public_url(public_url: &str) -> Self {
+        Self::with_config(public_url, "").await
+    }
+
+    /// A site behind the reverse proxies listed in `trusted_proxies`.
+    pub async fn with_config(public_url: &str, trusted_proxies: &str) -> Self {
         let db = TestDb::new().await;
         let url = db.url.clone();
         let store = db::connect(&url).await.unwrap();
@@ -123,6 +128,7 @@ impl Site {
             database_url: url.clone(),
             site_addr: "127.0.0.1:3000".parse().unwrap(),
             public_url: public_url.into(),
+            trusted_proxies: gazette::server::config::parse_proxies(trusted_proxies).unwrap(),
         };
         let state = AppState {
             leptos_options: LeptosOptions::builder().output_name("gazette").build(),

@@ -1,11 +1,13 @@
-//! `/admin/account`: your sessions (revoke one, log out everywhere else) and changing
-//! your password, all plain forms that work without JavaScript.
+//! `/admin/account`: your sessions (revoke one, log out everywhere else), changing your
+//! password and two-factor sign-in, all plain forms that work without JavaScript (the
+//! owner's site-wide "require two-factor" switch is an island).
 
 use super::AdminBar;
-use crate::api::admin::list_my_sessions;
+use crate::api::admin::{get_two_factor, list_my_sessions};
 use crate::api::auth::get_current_user;
 use crate::components::article_body::machine_date;
-use crate::model::FormError;
+use crate::components::staff_controls::TwoFactorPolicy;
+use crate::model::{FormError, TwoFactorStatus};
 use crate::pages::{ErrorNote, Loading};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,6 +25,7 @@ pub fn AccountPage() -> impl IntoView {
         "password" => Some("Password changed. Every other session has ended."),
         "revoked" => Some("That session has ended."),
         "others" => Some("Every other session has ended."),
+        "two-factor-off" => Some("Two-factor sign-in is off."),
         _ => None,
     });
     view! {
@@ -32,15 +35,22 @@ pub fn AccountPage() -> impl IntoView {
                 let Ok(Some(user)) = get_current_user().await else {
                     return view! { <Redirect path="/admin/login"/> }.into_any();
                 };
-                let sessions = match list_my_sessions().await {
-                    Ok(s) => s,
-                    Err(e) => return view! { <ErrorNote error=e/> }.into_any(),
+                let (sessions, two_factor) = match (list_my_sessions().await, get_two_factor().await) {
+                    (Ok(s), Ok(t)) => (s, t),
+                    (Err(e), _) | (_, Err(e)) => return view! { <ErrorNote error=e/> }.into_any(),
                 };
+                let must_enrol = user.needs_two_factor;
                 view! {
                     <AdminBar user=user/>
                     <h1 class="page-title">"Your account"</h1>
                     {done.map(|m| view! { <p class="notice" role="status">{m}</p> })}
                     {error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                    {must_enrol.then(|| view! {
+                        <p class="form-error" role="alert">
+                            "This site requires two-factor sign-in. Set it up below to use the rest of the admin."
+                        </p>
+                    })}
+                    <TwoFactorSection status=two_factor/>
                     <section aria-labelledby="sessions-heading">
                         <h2 id="sessions-heading">"Your sessions"</h2>
                         <table class="admin-list">
@@ -82,5 +92,76 @@ pub fn AccountPage() -> impl IntoView {
                 .into_any()
             })}
         </Suspense>
+    }
+}
+
+/// Two-factor sign-in: set it up (QR code and secret, then a code to confirm), replace
+/// recovery codes, turn it off; and for owners, the site-wide requirement.
+#[component]
+fn TwoFactorSection(status: TwoFactorStatus) -> impl IntoView {
+    let state = match (status.enabled_at, status.pending) {
+        (Some(since), _) => view! {
+            <p data-test-two-factor="on">
+                "Two-factor sign-in is on (since " {since.format("%-d %b %Y").to_string()} "). "
+                {status.recovery_codes_left} " unused recovery codes left."
+            </p>
+            <form method="post" action="/admin/account/two-factor/recovery-codes">
+                <label for="codes-password">"Password"</label>
+                <input id="codes-password" name="password" type="password" autocomplete="current-password" required/>
+                <button type="submit">"Make new recovery codes"</button>
+            </form>
+            {(!status.required).then(|| view! {
+                <form method="post" action="/admin/account/two-factor/disable">
+                    <label for="off-password">"Password"</label>
+                    <input id="off-password" name="password" type="password" autocomplete="current-password" required/>
+                    <button type="submit">"Turn off two-factor sign-in"</button>
+                </form>
+            })}
+        }
+        .into_any(),
+        (None, Some(enrolment)) => view! {
+            <ol class="enrol-steps">
+                <li>
+                    "Scan this QR code with an authenticator app (such as 1Password, Aegis or Google Authenticator):"
+                    <img class="qr" src=enrolment.qr_data_uri width="200" height="200"
+                        alt="QR code for adding this account to an authenticator app"/>
+                </li>
+                <li>
+                    "Or type this key into the app: "
+                    <code data-test-totp-secret>{enrolment.secret}</code>
+                </li>
+                <li>
+                    <form method="post" action="/admin/account/two-factor/confirm">
+                        <label for="enrol-code">"Then enter the 6-digit code the app shows"</label>
+                        <input id="enrol-code" name="code" autocomplete="one-time-code" inputmode="numeric"
+                            required maxlength="7"/>
+                        <button type="submit" class="primary">"Turn on two-factor sign-in"</button>
+                    </form>
+                </li>
+            </ol>
+            <form method="post" action="/admin/account/two-factor/cancel">
+                <button type="submit">"Cancel"</button>
+            </form>
+        }
+        .into_any(),
+        (None, None) => view! {
+            <p data-test-two-factor="off">
+                "Two-factor sign-in is off. With it on, logging in needs a code from your phone as well as your password."
+            </p>
+            <form method="post" action="/admin/account/two-factor/start">
+                <button type="submit" class="primary">"Set up two-factor sign-in"</button>
+            </form>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="auth-form" id="two-factor" aria-labelledby="two-factor-heading">
+            <h2 id="two-factor-heading">"Two-factor sign-in"</h2>
+            {state}
+            {status.can_require.then(|| view! {
+                <h3>"For all staff"</h3>
+                <TwoFactorPolicy required=status.required/>
+            })}
+        </section>
     }
 }

@@ -1,4 +1,4 @@
-//! `/admin/login` and `/admin/setup`: plain HTML forms posting to the server, so staff
+//! `/admin/login`, its two-factor step, and `/admin/setup`: plain HTML forms posting to the server, so staff
 //! can log in with JavaScript off. Errors arrive as a code and show a fixed message.
 
 use crate::api::auth::get_current_user;
@@ -45,6 +45,27 @@ pub fn LoginPage() -> impl IntoView {
                 .into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The second step of a login for staff with two-factor sign-in on.
+#[component]
+pub fn TwoFactorLoginPage() -> impl IntoView {
+    let error = form_error();
+    view! {
+        <Title text="Authentication code · Gazette admin"/>
+        <section class="auth-form">
+            <h1>"Enter your authentication code"</h1>
+            <p>"Open your authenticator app and enter the 6-digit code it shows for Gazette. \
+                Lost your phone? Enter one of your recovery codes instead."</p>
+            {error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <form method="post" action="/admin/login/two-factor">
+                <label for="code">"Authentication or recovery code"</label>
+                <input id="code" name="code" autocomplete="one-time-code" required maxlength="20" autofocus/>
+                <button type="submit" class="primary">"Verify"</button>
+            </form>
+            <p><a href="/admin/login">"Start again"</a></p>
+        </section>
     }
 }
 

@@ -26,8 +26,16 @@ impl From<UserRow> for User {
             name: r.name,
             slug: r.slug,
             role: Role::parse(&r.role).unwrap_or(Role::Author),
+            needs_two_factor: false,
         }
     }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct SessionUserRow {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub needs_two_factor: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -316,22 +324,58 @@ macro_rules! impl_store {
             Ok(())
         }
 
-        /// Records the article as it now stands as revision `version`.
-        async fn write_revision(conn: &mut Conn, id: i64, by: Option<&User>) -> Result<Article> {
+        /// Records the article as it now stands as revision `version`. An autosave
+        /// replaces the same person's autosave just before it when that is under ten
+        /// minutes old, so typing does not bury the history in near-identical revisions.
+        async fn write_revision(
+            conn: &mut Conn,
+            id: i64,
+            by: Option<&User>,
+            autosave: bool,
+        ) -> Result<Article> {
             let article = load(conn, KeyArg::Id(id)).await?.ok_or(AppError::NotFound)?;
             let snapshot = serde_json::to_string(&article).map_err(|_| AppError::Internal)?;
+            if let (true, Some(user)) = (autosave, by) {
+                sqlx::query(
+                    "DELETE FROM revisions WHERE article_id = $1 AND version = $2 AND autosave = TRUE \
+                     AND user_id = $3 AND created_at > $4",
+                )
+                .bind(id)
+                .bind(article.version - 1)
+                .bind(user.id)
+                .bind(now() - chrono::Duration::minutes(10))
+                .execute(&mut *conn)
+                .await?;
+            }
             sqlx::query(
-                "INSERT INTO revisions (article_id, version, snapshot, user_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO revisions (article_id, version, snapshot, user_id, created_at, autosave) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(id)
             .bind(article.version)
             .bind(snapshot)
             .bind(by.map(|u| u.id))
             .bind(now())
+            .bind(autosave)
             .execute(&mut *conn)
             .await?;
             Ok(article)
+        }
+
+        /// Replaces a user's recovery codes with `code_hashes`.
+        async fn write_recovery_codes(conn: &mut Conn, user_id: i64, code_hashes: &[String]) -> Result<()> {
+            sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *conn)
+                .await?;
+            for hash in code_hashes {
+                sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                    .bind(user_id)
+                    .bind(hash)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Ok(())
         }
 
         /// Whether a failed versioned write means "changed meanwhile" or "no such article".
@@ -453,12 +497,16 @@ macro_rules! impl_store {
                 .fetch_optional(&self.pool)
                 .await?;
                 let Some(row) = row else { return Ok(None) };
-                let user: Option<UserRow> =
-                    sqlx::query_as("SELECT id, email, name, slug, role FROM users WHERE id = $1 AND active = TRUE")
-                        .bind(row.id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                Ok(user.map(Into::into))
+                let user: Option<SessionUserRow> = sqlx::query_as(
+                    "SELECT id, email, name, slug, role, \
+                     (totp_secret IS NULL AND EXISTS (SELECT 1 FROM settings \
+                      WHERE key = 'require_two_factor' AND value = 'on')) AS needs_two_factor \
+                     FROM users WHERE id = $1 AND active = TRUE",
+                )
+                .bind(row.id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(user.map(|r| User { needs_two_factor: r.needs_two_factor, ..r.user.into() }))
             }
 
             async fn delete_session(&self, token_hash: &str) -> Result<()> {
@@ -522,6 +570,175 @@ macro_rules! impl_store {
                         active,
                     })
                     .collect())
+            }
+
+            async fn user_by_id(&self, user_id: i64) -> Result<Option<$crate::model::StaffMember>> {
+                let row: Option<(i64, String, String, String, String, bool)> = sqlx::query_as(
+                    "SELECT id, email, name, slug, role, active FROM users WHERE id = $1",
+                )
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(id, email, name, slug, role, active)| $crate::model::StaffMember {
+                    user: UserRow { id, email, name, slug, role }.into(),
+                    active,
+                }))
+            }
+
+            async fn two_factor(&self, user_id: i64) -> Result<$crate::server::db::TwoFactor> {
+                let row: Option<(Option<String>, Option<String>, Option<DateTime<Utc>>, i64)> = sqlx::query_as(
+                    "SELECT totp_secret, totp_pending, totp_enabled_at, \
+                     (SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1) FROM users WHERE id = $1",
+                )
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                let (secret, pending, enabled_at, recovery_codes_left) = row.ok_or(AppError::NotFound)?;
+                Ok($crate::server::db::TwoFactor { secret, pending, enabled_at, recovery_codes_left })
+            }
+
+            async fn set_totp_pending(&self, user_id: i64, secret: Option<&str>) -> Result<()> {
+                sqlx::query("UPDATE users SET totp_pending = $2 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(secret)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn enable_totp(
+                &self,
+                user_id: i64,
+                secret: &str,
+                step: i64,
+                code_hashes: &[String],
+            ) -> Result<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let changed = sqlx::query(
+                    "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $3, \
+                     totp_enabled_at = $4 WHERE id = $1 AND totp_pending = $2",
+                )
+                .bind(user_id)
+                .bind(secret)
+                .bind(step)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed == 0 {
+                    return Err(AppError::Conflict(
+                        "That set-up was replaced or cancelled. Start again.".into(),
+                    ));
+                }
+                write_recovery_codes(&mut tx, user_id, code_hashes).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn disable_totp(&self, user_id: i64) -> Result<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query(
+                    "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_enabled_at = NULL WHERE id = $1",
+                )
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+                write_recovery_codes(&mut tx, user_id, &[]).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn use_totp_step(&self, user_id: i64, step: i64) -> Result<bool> {
+                let changed = sqlx::query(
+                    "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2",
+                )
+                .bind(user_id)
+                .bind(step)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                Ok(changed == 1)
+            }
+
+            async fn use_recovery_code(&self, user_id: i64, code_hash: &str) -> Result<bool> {
+                let changed = sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2")
+                    .bind(user_id)
+                    .bind(code_hash)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                Ok(changed == 1)
+            }
+
+            async fn replace_recovery_codes(&self, user_id: i64, code_hashes: &[String]) -> Result<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                write_recovery_codes(&mut tx, user_id, code_hashes).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn create_login_challenge(
+                &self,
+                token_hash: &str,
+                user_id: i64,
+                expires_at: DateTime<Utc>,
+            ) -> Result<()> {
+                sqlx::query("DELETE FROM login_challenges WHERE expires_at < $1")
+                    .bind(now())
+                    .execute(&self.pool)
+                    .await?;
+                sqlx::query("INSERT INTO login_challenges (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn attempt_login_challenge(
+                &self,
+                token_hash: &str,
+                max_attempts: i64,
+            ) -> Result<Option<i64>> {
+                let row: Option<(i64,)> = sqlx::query_as(
+                    "UPDATE login_challenges SET attempts = attempts + 1 \
+                     WHERE token_hash = $1 AND expires_at > $2 AND attempts < $3 RETURNING user_id",
+                )
+                .bind(token_hash)
+                .bind(now())
+                .bind(max_attempts)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(id,)| id))
+            }
+
+            async fn delete_login_challenge(&self, token_hash: &str) -> Result<()> {
+                sqlx::query("DELETE FROM login_challenges WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn setting(&self, key: &str) -> Result<Option<String>> {
+                let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.map(|(v,)| v))
+            }
+
+            async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )
+                .bind(key)
+                .bind(value)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
             }
 
             async fn set_role(&self, user_id: i64, role: $crate::model::Role) -> Result<()> {
@@ -744,7 +961,7 @@ macro_rules! impl_store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                let article = write_revision(&mut tx, id, by).await?;
+                let article = write_revision(&mut tx, id, by, false).await?;
                 tx.commit().await?;
                 Ok(article)
             }
@@ -796,7 +1013,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                let article = write_revision(&mut tx, id, by).await?;
+                let article = write_revision(&mut tx, id, by, c.autosave).await?;
                 tx.commit().await?;
                 Ok(article)
             }
@@ -827,7 +1044,7 @@ macro_rules! impl_store {
                 if changed == 0 {
                     return Err(conflict_or_missing(&mut tx, id).await);
                 }
-                let article = write_revision(&mut tx, id, by).await?;
+                let article = write_revision(&mut tx, id, by, false).await?;
                 tx.commit().await?;
                 Ok(article)
             }
@@ -854,7 +1071,7 @@ macro_rules! impl_store {
                     .await?
                     .rows_affected();
                     if changed == 1 {
-                        published.push(write_revision(&mut tx, id, None).await?);
+                        published.push(write_revision(&mut tx, id, None, false).await?);
                     }
                 }
                 tx.commit().await?;
@@ -906,17 +1123,17 @@ macro_rules! impl_store {
             }
 
             async fn list_revisions(&self, id: i64) -> Result<Vec<$crate::model::RevisionInfo>> {
-                let rows: Vec<(i64, DateTime<Utc>, Option<String>, String)> = sqlx::query_as(
-                    "SELECT r.version, r.created_at, u.name, r.snapshot FROM revisions r \
+                let rows: Vec<(i64, DateTime<Utc>, Option<String>, String, bool)> = sqlx::query_as(
+                    "SELECT r.version, r.created_at, u.name, r.snapshot, r.autosave FROM revisions r \
                      LEFT JOIN users u ON u.id = r.user_id WHERE r.article_id = $1 ORDER BY r.version DESC",
                 )
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
                 rows.into_iter()
-                    .map(|(version, at, by, snapshot)| {
+                    .map(|(version, at, by, snapshot, autosave)| {
                         let a: Article = serde_json::from_str(&snapshot).map_err(|_| AppError::Internal)?;
-                        Ok($crate::model::RevisionInfo { version, at, by, title: a.title, status: a.status })
+                        Ok($crate::model::RevisionInfo { version, at, by, title: a.title, status: a.status, autosave })
                     })
                     .collect()
             }
@@ -1243,6 +1460,7 @@ macro_rules! impl_store {
                 disclosure: a.disclosure.clone(),
                 tags: a.tags.clone(),
                 substantive: false,
+                autosave: false,
             };
             write_parts(conn, a.id, &content).await?;
             for (pos, author) in a.authors.iter().enumerate() {

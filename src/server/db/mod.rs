@@ -29,6 +29,18 @@ pub struct UserPasshash {
     pub password_hash: String,
 }
 
+/// A user's two-factor sign-in state. Holds the TOTP secrets, so it is deliberately not
+/// `Serialize`: pages get only what they show.
+#[derive(Clone, Debug, Default)]
+pub struct TwoFactor {
+    /// The confirmed secret (base32) once two-factor sign-in is on.
+    pub secret: Option<String>,
+    /// A secret shown for enrolment but not yet confirmed with a code.
+    pub pending: Option<String>,
+    pub enabled_at: Option<DateTime<Utc>>,
+    pub recovery_codes_left: i64,
+}
+
 /// A new staff account; the password is already hashed.
 #[derive(Clone, Debug)]
 pub struct NewUser {
@@ -51,6 +63,9 @@ pub struct Content {
     pub tags: Vec<Tag>,
     /// Whether readers are told this change updated the article.
     pub substantive: bool,
+    /// Saved by the editor's autosave: folds into the same person's previous autosave
+    /// revision when that is the newest and under ten minutes old.
+    pub autosave: bool,
 }
 
 /// A staff account as copied between databases, hash included; never `Serialize`.
@@ -131,6 +146,45 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     /// Creates the invited account if the invite is live, consuming it; `Unauthorized` if not.
     async fn accept_invite(&self, token_hash: &str, password_hash: &str) -> Result<User>;
+    /// One staff member by id, active or not.
+    async fn user_by_id(&self, user_id: i64) -> Result<Option<crate::model::StaffMember>>;
+    async fn two_factor(&self, user_id: i64) -> Result<TwoFactor>;
+    /// Starts enrolment with a new secret (replacing any pending one); `None` cancels it.
+    async fn set_totp_pending(&self, user_id: i64, secret: Option<&str>) -> Result<()>;
+    /// Turns two-factor sign-in on with `secret` if it is still the pending one (else
+    /// `Conflict`), marks time step `step` used and replaces the recovery codes.
+    async fn enable_totp(
+        &self,
+        user_id: i64,
+        secret: &str,
+        step: i64,
+        code_hashes: &[String],
+    ) -> Result<()>;
+    /// Turns two-factor sign-in off and forgets the secret and recovery codes.
+    async fn disable_totp(&self, user_id: i64) -> Result<()>;
+    /// Marks time step `step` used if it is newer than the last one used: false for a
+    /// replayed code, even when two instances see it at once.
+    async fn use_totp_step(&self, user_id: i64, step: i64) -> Result<bool>;
+    /// Spends a recovery code; false if it is unknown or already spent.
+    async fn use_recovery_code(&self, user_id: i64, code_hash: &str) -> Result<bool>;
+    async fn replace_recovery_codes(&self, user_id: i64, code_hashes: &[String]) -> Result<()>;
+    /// Remembers that `user_id` passed the password step of a login.
+    async fn create_login_challenge(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Counts one attempt at a login's second step and returns whose login it is; `None`
+    /// once it has expired, had `max_attempts` attempts, or never existed.
+    async fn attempt_login_challenge(
+        &self,
+        token_hash: &str,
+        max_attempts: i64,
+    ) -> Result<Option<i64>>;
+    async fn delete_login_challenge(&self, token_hash: &str) -> Result<()>;
+    async fn setting(&self, key: &str) -> Result<Option<String>>;
+    async fn set_setting(&self, key: &str, value: &str) -> Result<()>;
     /// The newest audit entries.
     async fn list_audit(&self, limit: i64) -> Result<Vec<crate::model::AuditEntry>>;
 
