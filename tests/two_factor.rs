@@ -296,7 +296,11 @@ async fn an_owner_can_require_two_factor_and_staff_without_it_may_only_set_it_up
     let cookie = cookie_of(&login_reply, "gazette_session").unwrap();
     let refused = site.call("list_articles", json!({}), Some(&cookie)).await;
     assert_eq!(refused.status, 403);
-    assert!(refused.body.contains("TwoFactorRequired"), "{}", refused.body);
+    assert!(
+        refused.body.contains("TwoFactorRequired"),
+        "{}",
+        refused.body
+    );
     let saved = site
         .call(
             "save_article",

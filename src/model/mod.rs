@@ -663,15 +663,12 @@ mod tests {
     #[test]
     fn authors_write_and_submit_but_editors_decide() {
         assert!(!Role::Editor.can(Permission::ViewAudit));
-        for p in Permission::ALL
-            .into_iter()
-            .filter(|p| {
-                !matches!(
-                    p,
-                    Permission::ViewAudit | Permission::ManageUsers | Permission::ManageSecurity
-                )
-            })
-        {
+        for p in Permission::ALL.into_iter().filter(|p| {
+            !matches!(
+                p,
+                Permission::ViewAudit | Permission::ManageUsers | Permission::ManageSecurity
+            )
+        }) {
             assert!(
                 Role::Owner.can(p) && Role::Admin.can(p) && Role::Editor.can(p),
                 "{p:?}"

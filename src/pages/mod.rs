@@ -30,6 +30,9 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
         <section class="error-note" role="alert">
             <h1>"Sorry"</h1>
             <p>{error.to_string()}</p>
+            {(error == AppError::TwoFactorRequired).then(|| view! {
+                <p><a href="/admin/account#two-factor">"Set up two-factor sign-in"</a></p>
+            })}
         </section>
     }
 }

@@ -99,7 +99,10 @@ pub fn HistoryPage() -> impl IntoView {
                                     <tr data-test-revision=r.version>
                                         <td>{r.version}</td>
                                         <td><time datetime=machine_date(r.at)>{format!("{} {}", reader_date(r.at), r.at.format("%H:%M UTC"))}</time></td>
-                                        <td>{r.by.unwrap_or_else(|| "command line".into())}</td>
+                                        <td>
+                                            {r.by.unwrap_or_else(|| "command line".into())}
+                                            {r.autosave.then_some(" (autosave)")}
+                                        </td>
                                         <td>{r.status.label()}</td>
                                         <td>{compare}</td>
                                         <td>{(can_restore && r.version != current).then(|| view! {

@@ -35,6 +35,7 @@ impl From<UserRow> for User {
 pub struct SessionUserRow {
     #[sqlx(flatten)]
     pub user: UserRow,
+    pub last_seen_at: DateTime<Utc>,
     pub needs_two_factor: bool,
 }
 
@@ -486,27 +487,29 @@ macro_rules! impl_store {
             }
 
             async fn session_user(&self, token_hash: &str) -> Result<Option<User>> {
-                let row: Option<UserRow> = sqlx::query_as(
-                    "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND expires_at > $2 \
-                     AND last_seen_at > $3 \
-                     RETURNING user_id AS id, '' AS email, '' AS name, '' AS slug, '' AS role",
+                let at = now();
+                let row: Option<SessionUserRow> = sqlx::query_as(
+                    "SELECT u.id, u.email, u.name, u.slug, u.role, s.last_seen_at, \
+                     (u.totp_secret IS NULL AND EXISTS (SELECT 1 FROM settings \
+                      WHERE key = 'require_two_factor' AND value = 'on')) AS needs_two_factor \
+                     FROM sessions s JOIN users u ON u.id = s.user_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = TRUE",
                 )
                 .bind(token_hash)
-                .bind(now())
-                .bind(now() - chrono::Duration::hours($crate::server::db::SESSION_IDLE_HOURS))
+                .bind(at)
+                .bind(at - chrono::Duration::hours($crate::server::db::SESSION_IDLE_HOURS))
                 .fetch_optional(&self.pool)
                 .await?;
                 let Some(row) = row else { return Ok(None) };
-                let user: Option<SessionUserRow> = sqlx::query_as(
-                    "SELECT id, email, name, slug, role, \
-                     (totp_secret IS NULL AND EXISTS (SELECT 1 FROM settings \
-                      WHERE key = 'require_two_factor' AND value = 'on')) AS needs_two_factor \
-                     FROM users WHERE id = $1 AND active = TRUE",
-                )
-                .bind(row.id)
-                .fetch_optional(&self.pool)
-                .await?;
-                Ok(user.map(|r| User { needs_two_factor: r.needs_two_factor, ..r.user.into() }))
+                // Reads are free; the last-seen time is written at most once a minute.
+                if row.last_seen_at < at - chrono::Duration::minutes(1) {
+                    sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .bind(at)
+                        .execute(&self.pool)
+                        .await?;
+                }
+                Ok(Some(User { needs_two_factor: row.needs_two_factor, ..row.user.into() }))
             }
 
             async fn delete_session(&self, token_hash: &str) -> Result<()> {
