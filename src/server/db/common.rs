@@ -31,6 +31,15 @@ impl From<UserRow> for User {
     }
 }
 
+/// A correction with the article it belongs to, for `/corrections`.
+#[derive(sqlx::FromRow)]
+pub struct CorrectionRow {
+    #[sqlx(flatten)]
+    pub article: SummaryRow,
+    pub note: String,
+    pub corrected_at: DateTime<Utc>,
+}
+
 #[derive(sqlx::FromRow)]
 pub struct SessionUserRow {
     #[sqlx(flatten)]
@@ -1153,26 +1162,22 @@ macro_rules! impl_store {
             }
 
             async fn list_corrections(&self, limit: i64) -> Result<Vec<$crate::model::CorrectionEntry>> {
-                let rows: Vec<(String, DateTime<Utc>, i64)> = sqlx::query_as(
-                    "SELECT c.note, c.created_at, c.article_id FROM corrections c \
+                let rows: Vec<CorrectionRow> = sqlx::query_as(
+                    "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, a.version, \
+                     c.note, c.created_at AS corrected_at FROM corrections c \
                      JOIN articles a ON a.id = c.article_id WHERE a.status = 'published' \
                      ORDER BY c.created_at DESC, c.id DESC LIMIT $1",
                 )
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for (note, at, article_id) in rows {
-                    let summary: SummaryRow = sqlx::query_as(concat!(summary_select!(), " WHERE a.id = $1"))
-                        .bind(article_id)
-                        .fetch_one(&self.pool)
-                        .await?;
-                    out.push($crate::model::CorrectionEntry {
-                        article: summary.into(),
-                        correction: $crate::model::Correction { note, at },
-                    });
-                }
-                Ok(out)
+                Ok(rows
+                    .into_iter()
+                    .map(|r| $crate::model::CorrectionEntry {
+                        article: r.article.into(),
+                        correction: $crate::model::Correction { note: r.note, at: r.corrected_at },
+                    })
+                    .collect())
             }
 
             async fn related_published(&self, id: i64, limit: i64) -> Result<Vec<ArticleSummary>> {
