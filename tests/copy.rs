@@ -43,6 +43,26 @@ async fn populated() -> Site {
         .publish_article(a.id, a.version, Some(&editor))
         .await
         .unwrap();
+    // Two-factor secrets, recovery codes, deactivation and site settings travel too.
+    site.store
+        .set_totp_pending(editor.id, Some("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"))
+        .await
+        .unwrap();
+    site.store
+        .enable_totp(
+            editor.id,
+            "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+            1,
+            &["hash-one".into(), "hash-two".into()],
+        )
+        .await
+        .unwrap();
+    site.store
+        .set_setting("require_two_factor", "on")
+        .await
+        .unwrap();
+    let gone = site.user(Role::Author).await;
+    site.store.deactivate_user(gone.id).await.unwrap();
     let mut bare = sample_draft("Second");
     bare.disclosure = None;
     bare.faq.clear();
@@ -57,7 +77,11 @@ async fn populated() -> Site {
 async fn a_site_survives_a_round_trip_through_another_database() {
     let source = populated().await;
     let original = source.store.export_site().await.unwrap();
-    assert_eq!(original.users.len(), 2);
+    assert_eq!(original.users.len(), 3);
+    assert_eq!(original.recovery_codes.len(), 2);
+    assert_eq!(original.settings.len(), 1);
+    assert!(original.users.iter().any(|u| u.totp_secret.is_some()));
+    assert!(original.users.iter().any(|u| !u.active));
     assert_eq!(original.articles.len(), 2);
     assert_eq!(original.revisions.len(), 4);
 

@@ -1347,7 +1347,8 @@ macro_rules! impl_store {
             async fn export_site(&self) -> Result<SiteCopy> {
                 let mut conn = self.pool.acquire().await?;
                 let users: Vec<UserRecord> = sqlx::query_as(
-                    "SELECT id, email, name, slug, role, password_hash, bio, created_at FROM users ORDER BY id",
+                    "SELECT id, email, name, slug, role, password_hash, bio, created_at, active, totp_secret, \
+                     totp_last_step, totp_enabled_at FROM users ORDER BY id",
                 )
                 .fetch_all(&mut *conn)
                 .await?;
@@ -1362,12 +1363,20 @@ macro_rules! impl_store {
                     }
                 }
                 let revisions: Vec<RevisionRecord> = sqlx::query_as(
-                    "SELECT article_id, version, snapshot, user_id, created_at FROM revisions \
+                    "SELECT article_id, version, snapshot, user_id, created_at, autosave FROM revisions \
                      ORDER BY article_id, version",
                 )
                 .fetch_all(&mut *conn)
                 .await?;
-                Ok(SiteCopy { users, articles, revisions })
+                let recovery_codes: Vec<(i64, String)> =
+                    sqlx::query_as("SELECT user_id, code_hash FROM recovery_codes ORDER BY user_id, code_hash")
+                        .fetch_all(&mut *conn)
+                        .await?;
+                let settings: Vec<(String, String)> =
+                    sqlx::query_as("SELECT key, value FROM settings ORDER BY key")
+                        .fetch_all(&mut *conn)
+                        .await?;
+                Ok(SiteCopy { users, articles, revisions, recovery_codes, settings })
             }
 
             async fn import_site(&self, site: &SiteCopy) -> Result<()> {
@@ -1384,8 +1393,9 @@ macro_rules! impl_store {
                 }
                 for u in &site.users {
                     sqlx::query(
-                        "INSERT INTO users (id, email, name, slug, role, password_hash, bio, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        "INSERT INTO users (id, email, name, slug, role, password_hash, bio, created_at, active, \
+                         totp_secret, totp_last_step, totp_enabled_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                     )
                     .bind(u.id)
                     .bind(&u.email)
@@ -1395,22 +1405,41 @@ macro_rules! impl_store {
                     .bind(&u.password_hash)
                     .bind(&u.bio)
                     .bind(u.created_at)
+                    .bind(u.active)
+                    .bind(&u.totp_secret)
+                    .bind(u.totp_last_step)
+                    .bind(u.totp_enabled_at)
                     .execute(&mut *tx)
                     .await?;
+                }
+                for (user_id, hash) in &site.recovery_codes {
+                    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                        .bind(user_id)
+                        .bind(hash)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for (key, value) in &site.settings {
+                    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+                        .bind(key)
+                        .bind(value)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 for (a, created_at) in &site.articles {
                     insert_article_copy(&mut tx, a, *created_at).await?;
                 }
                 for r in &site.revisions {
                     sqlx::query(
-                        "INSERT INTO revisions (article_id, version, snapshot, user_id, created_at) \
-                         VALUES ($1, $2, $3, $4, $5)",
+                        "INSERT INTO revisions (article_id, version, snapshot, user_id, created_at, autosave) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
                     )
                     .bind(r.article_id)
                     .bind(r.version)
                     .bind(&r.snapshot)
                     .bind(r.user_id)
                     .bind(r.created_at)
+                    .bind(r.autosave)
                     .execute(&mut *tx)
                     .await?;
                 }

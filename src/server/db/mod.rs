@@ -79,6 +79,10 @@ pub struct UserRecord {
     pub password_hash: String,
     pub bio: String,
     pub created_at: DateTime<Utc>,
+    pub active: bool,
+    pub totp_secret: Option<String>,
+    pub totp_last_step: i64,
+    pub totp_enabled_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -88,15 +92,21 @@ pub struct RevisionRecord {
     pub snapshot: String,
     pub user_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    pub autosave: bool,
 }
 
-/// Everything a site keeps that must survive a move between databases: users,
-/// articles with every part, and their revisions. Sessions are not moved.
+/// Everything a site keeps that must survive a move between databases: users (with
+/// their two-factor secrets and recovery-code hashes), articles with every part, their
+/// revisions, and site settings. Sessions are not moved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SiteCopy {
     pub users: Vec<UserRecord>,
     pub articles: Vec<(Article, DateTime<Utc>)>,
     pub revisions: Vec<RevisionRecord>,
+    /// `(user_id, code_hash)`.
+    pub recovery_codes: Vec<(i64, String)>,
+    /// `(key, value)`.
+    pub settings: Vec<(String, String)>,
 }
 
 #[async_trait]
