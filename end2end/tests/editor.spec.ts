@@ -31,6 +31,7 @@ test('a draft saves itself a few seconds after typing stops', async ({ page }) =
   await expect(page.getByRole('status').filter({ hasText: 'Saved automatically.' })).toBeVisible({ timeout: 10_000 });
   await expect(page).toHaveURL(/\/admin\/articles\/\d+$/);
   await page.getByLabel('Body (Markdown)').fill('Typed, never saved by hand. Then more.');
+  await expect(page.getByRole('status').filter({ hasText: 'Unsaved changes.' })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Saved automatically.' })).toBeVisible({ timeout: 10_000 });
 
   await page.reload();

@@ -43,7 +43,7 @@ test('TOTP enrolment with a QR code, then a login that needs the code', async ({
   await page.getByRole('link', { name: /I have saved them/ }).click();
   await expect(page.locator('[data-test-two-factor="on"]')).toContainText('10 unused recovery codes');
 
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
   await page.goto('/admin/login');
   await page.getByLabel('Email').fill('twofactor@example.com');
   await page.getByLabel('Password').fill(PASSWORD);

@@ -374,6 +374,9 @@ pub fn ArticleEditor(
         level.track();
         if first_run.is_some() {
             edits.update(|n| *n += 1);
+            if !busy.get_untracked() {
+                message.set("Unsaved changes.".into());
+            }
             let copy = LocalCopy {
                 at: browser::now_ms(),
                 draft: collect(),
