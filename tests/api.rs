@@ -74,6 +74,7 @@ async fn a_forged_or_logged_out_session_is_anonymous() {
         .to_str()
         .unwrap()
         .contains("Max-Age=0"));
+    assert_eq!(out.headers["clear-site-data"], "\"storage\"");
     assert_eq!(
         site.call("list_articles", json!({}), Some(&editor))
             .await

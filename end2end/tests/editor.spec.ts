@@ -62,4 +62,11 @@ test('unsaved text comes back after the browser tab crashes', async ({ page, con
   await banner.getByRole('button', { name: 'Restore them' }).click();
   await expect(again.getByLabel('Body (Markdown)')).toHaveValue('An edit the crash would have lost.');
   await expect(banner).toHaveCount(0);
+
+  // Logging out (past the unsaved-changes warning) clears what this browser kept.
+  again.on('dialog', (dialog) => dialog.accept());
+  await again.getByRole('button', { name: 'Log out', exact: true }).click();
+  await expect(again).toHaveURL(/logged_out=1/);
+  const kept = await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('gazette-draft')));
+  expect(kept).toEqual([]);
 });

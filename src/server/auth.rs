@@ -360,7 +360,8 @@ async fn password_accepted(
     start_session(state, user, to).await
 }
 
-/// `POST /admin/logout`: ends the session and clears the cookie.
+/// `POST /admin/logout`: ends the session, clears the cookie and the browser's stored
+/// unsaved drafts.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Ok(Some(user)) = user_from_headers(&state.store, &headers).await {
         audit::record(&state.store, Some(&user.email), "logout", "", None).await;
@@ -374,6 +375,12 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
     if let Ok(v) = session_cookie(&state, "", 0).parse() {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
+    // Unsaved editor text kept in local storage must not outlive the login on a shared
+    // computer (the editor already warned about unsaved changes before leaving).
+    res.headers_mut().insert(
+        "clear-site-data",
+        header::HeaderValue::from_static("\"storage\""),
+    );
     res
 }
 
