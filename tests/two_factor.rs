@@ -77,9 +77,26 @@ async fn session_of(site: &Site, user: &User) -> String {
 /// recovery codes shown.
 async fn enrol(site: &Site, cookie: &str) -> (String, Vec<String>) {
     let r = site
-        .post_form("/admin/account/two-factor/start", "", Some(cookie))
+        .post_form(
+            "/admin/account/two-factor/start",
+            "password=wrong",
+            Some(cookie),
+        )
         .await;
-    assert_eq!(r.status, 303);
+    assert!(
+        location(&r).ends_with("error=current"),
+        "the password is asked again"
+    );
+    let status = site.call("get_two_factor", json!({}), Some(cookie)).await;
+    assert!(status.body.contains("\"pending\":null"), "{}", status.body);
+    let r = site
+        .post_form(
+            "/admin/account/two-factor/start",
+            &format!("password={}", PASSWORD.replace(' ', "+")),
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(location(&r), "/admin/account#two-factor");
     let status = site.call("get_two_factor", json!({}), Some(cookie)).await;
     assert_eq!(status.status, 200, "{}", status.body);
     let status: Value = serde_json::from_str(&status.body).unwrap();
@@ -150,6 +167,15 @@ async fn enrolled_staff_need_a_code_each_code_works_once_and_recovery_codes_work
     assert!(status["enabled_at"].is_string());
     assert_eq!(status["recovery_codes_left"], 10);
     assert!(status["pending"].is_null(), "the secret is not shown again");
+    // A session alone can't move the account to another phone.
+    site.post_form(
+        "/admin/account/two-factor/start",
+        &format!("password={}", PASSWORD.replace(' ', "+")),
+        Some(&cookie),
+    )
+    .await;
+    let status = site.call("get_two_factor", json!({}), Some(&cookie)).await;
+    assert!(status.body.contains("\"pending\":null"), "{}", status.body);
 
     // The password alone no longer makes a session.
     let first = login(&site, &user.email).await;

@@ -26,6 +26,7 @@ function totp(secret: string, ms: number): string {
 test('TOTP enrolment with a QR code, then a login that needs the code', async ({ page }) => {
   await logIn(page, 'twofactor@example.com');
   await page.goto('/admin/account');
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
   const qr = page.getByRole('img', { name: 'QR code for adding this account to an authenticator app' });
   await expect(qr).toBeVisible();

@@ -270,11 +270,28 @@ pub async fn login_code(
 }
 
 /// `POST /admin/account/two-factor/start`: a new secret to scan, pending until a code
-/// from it is entered.
-pub async fn start(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// from it is entered. The password is asked again, so a stolen session can't tie the
+/// account to someone else's phone; an account that has two-factor on must turn it off
+/// first.
+pub async fn start(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<PasswordOnlyForm>,
+) -> Response {
     let Ok(Some(user)) = user_from_headers(&state.store, &headers).await else {
         return Redirect::to("/admin/login").into_response();
     };
+    let back = "/admin/account";
+    match verify_login_password(&state, &user, &form.password).await {
+        Ok(true) => {}
+        Ok(false) => return error_redirect(back, FormError::WrongPassword),
+        Err(_) => return error_redirect(back, FormError::Unavailable),
+    }
+    match state.store.two_factor(user.id).await {
+        Ok(tf) if tf.secret.is_none() => {}
+        Ok(_) => return Redirect::to(back).into_response(),
+        Err(_) => return error_redirect(back, FormError::Unavailable),
+    }
     match state
         .store
         .set_totp_pending(user.id, Some(&new_secret()))

@@ -149,6 +149,8 @@ fn TwoFactorSection(status: TwoFactorStatus) -> impl IntoView {
                 "Two-factor sign-in is off. With it on, logging in needs a code from your phone as well as your password."
             </p>
             <form method="post" action="/admin/account/two-factor/start">
+                <label for="start-password">"Password"</label>
+                <input id="start-password" name="password" type="password" autocomplete="current-password" required/>
                 <button type="submit" class="primary">"Set up two-factor sign-in"</button>
             </form>
         }

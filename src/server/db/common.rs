@@ -628,7 +628,7 @@ macro_rules! impl_store {
                 let mut tx = self.pool.begin_with($begin).await?;
                 let changed = sqlx::query(
                     "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $3, \
-                     totp_enabled_at = $4 WHERE id = $1 AND totp_pending = $2",
+                     totp_enabled_at = $4 WHERE id = $1 AND totp_pending = $2 AND totp_secret IS NULL",
                 )
                 .bind(user_id)
                 .bind(secret)
