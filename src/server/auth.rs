@@ -111,15 +111,20 @@ pub fn hash_token(token: &str) -> String {
         .collect()
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
+/// The value of cookie `name` on a request.
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.to_string())
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, SESSION_COOKIE)
 }
 
 /// The stored hash of the request's session token, if it carries one.
@@ -162,15 +167,27 @@ pub async fn require(permission: Permission) -> Result<User, AppError> {
     }
 }
 
-fn session_cookie(state: &AppState, token: &str, max_age_secs: i64) -> String {
+/// A `Set-Cookie` value for one of the staff cookies (`HttpOnly`, `SameSite=Strict`,
+/// `Secure` when the site is served over HTTPS).
+pub(crate) fn staff_cookie(
+    state: &AppState,
+    name: &str,
+    path: &str,
+    value: &str,
+    max_age_secs: i64,
+) -> String {
     let secure = if state.config.secure_cookies() {
         "; Secure"
     } else {
         ""
     };
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
+        "{name}={value}; Path={path}; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
     )
+}
+
+fn session_cookie(state: &AppState, token: &str, max_age_secs: i64) -> String {
+    staff_cookie(state, SESSION_COOKIE, "/", token, max_age_secs)
 }
 
 pub(crate) async fn start_session(
@@ -467,11 +484,10 @@ pub async fn change_password(
         return Redirect::to("/admin/login").into_response();
     };
     let back = "/admin/account";
-    let Ok(Some(login)) = state.store.find_login(&user.email).await else {
-        return error_redirect(back, FormError::Unavailable);
-    };
-    if !verify_password(&form.current, &login.password_hash) {
-        return error_redirect(back, FormError::WrongPassword);
+    match verify_login_password(&state, &user, &form.current).await {
+        Ok(true) => {}
+        Ok(false) => return error_redirect(back, FormError::WrongPassword),
+        Err(_) => return error_redirect(back, FormError::Unavailable),
     }
     if let Err(e) = check_new_password(&form.new) {
         return error_redirect(back, e);

@@ -5,8 +5,8 @@
 
 use super::audit;
 use super::auth::{
-    error_redirect, hash_token, new_token, plain_page, start_session, user_from_headers,
-    verify_login_password,
+    cookie_value, error_redirect, hash_token, new_token, plain_page, staff_cookie, start_session,
+    user_from_headers, verify_login_password,
 };
 use super::state::AppState;
 use crate::error::AppError;
@@ -168,25 +168,7 @@ pub async fn challenge(state: &AppState, user: &User) -> Result<Response, AppErr
 }
 
 fn challenge_cookie(state: &AppState, token: &str, max_age: i64) -> String {
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{CHALLENGE_COOKIE}={token}; Path=/admin/login; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
-    )
-}
-
-fn challenge_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == CHALLENGE_COOKIE)
-        .map(|(_, value)| value.to_string())
+    staff_cookie(state, CHALLENGE_COOKIE, "/admin/login", token, max_age)
 }
 
 #[derive(Deserialize)]
@@ -204,7 +186,7 @@ pub async fn login_code(
     Form(form): Form<CodeForm>,
 ) -> Response {
     let ip = audit::client_address(&state.config, client.map(|c| c.0 .0.ip()), &headers);
-    let Some(token) = challenge_token(&headers) else {
+    let Some(token) = cookie_value(&headers, CHALLENGE_COOKIE) else {
         return error_redirect("/admin/login", FormError::LoginExpired);
     };
     let result = async {
@@ -278,15 +260,11 @@ pub async fn start(
     headers: HeaderMap,
     Form(form): Form<PasswordOnlyForm>,
 ) -> Response {
-    let Ok(Some(user)) = user_from_headers(&state.store, &headers).await else {
-        return Redirect::to("/admin/login").into_response();
-    };
     let back = "/admin/account";
-    match verify_login_password(&state, &user, &form.password).await {
-        Ok(true) => {}
-        Ok(false) => return error_redirect(back, FormError::WrongPassword),
-        Err(_) => return error_redirect(back, FormError::Unavailable),
-    }
+    let user = match reauthenticated(&state, &headers, &form.password).await {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
     match state.store.two_factor(user.id).await {
         Ok(tf) if tf.secret.is_none() => {}
         Ok(_) => return Redirect::to(back).into_response(),
@@ -362,6 +340,23 @@ pub struct PasswordOnlyForm {
     password: String,
 }
 
+/// The logged-in user once they have typed their password again (asked before changes
+/// to their second factor); otherwise where to send the browser.
+async fn reauthenticated(
+    state: &AppState,
+    headers: &HeaderMap,
+    password: &str,
+) -> Result<User, Response> {
+    let Ok(Some(user)) = user_from_headers(&state.store, headers).await else {
+        return Err(Redirect::to("/admin/login").into_response());
+    };
+    match verify_login_password(state, &user, password).await {
+        Ok(true) => Ok(user),
+        Ok(false) => Err(error_redirect("/admin/account", FormError::WrongPassword)),
+        Err(_) => Err(error_redirect("/admin/account", FormError::Unavailable)),
+    }
+}
+
 /// `POST /admin/account/two-factor/recovery-codes`: replaces every recovery code (the
 /// password is asked again) and shows the new ones, once.
 pub async fn new_codes(
@@ -369,15 +364,11 @@ pub async fn new_codes(
     headers: HeaderMap,
     Form(form): Form<PasswordOnlyForm>,
 ) -> Response {
-    let Ok(Some(user)) = user_from_headers(&state.store, &headers).await else {
-        return Redirect::to("/admin/login").into_response();
-    };
     let back = "/admin/account";
-    match verify_login_password(&state, &user, &form.password).await {
-        Ok(true) => {}
-        Ok(false) => return error_redirect(back, FormError::WrongPassword),
-        Err(_) => return error_redirect(back, FormError::Unavailable),
-    }
+    let user = match reauthenticated(&state, &headers, &form.password).await {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
     match state.store.two_factor(user.id).await {
         Ok(tf) if tf.secret.is_some() => {}
         Ok(_) => return Redirect::to(back).into_response(),
@@ -410,18 +401,14 @@ pub async fn disable(
     headers: HeaderMap,
     Form(form): Form<PasswordOnlyForm>,
 ) -> Response {
-    let Ok(Some(user)) = user_from_headers(&state.store, &headers).await else {
-        return Redirect::to("/admin/login").into_response();
-    };
     let back = "/admin/account";
+    let user = match reauthenticated(&state, &headers, &form.password).await {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
     match required(&state).await {
         Ok(false) => {}
         Ok(true) => return error_redirect(back, FormError::TwoFactorRequired),
-        Err(_) => return error_redirect(back, FormError::Unavailable),
-    }
-    match verify_login_password(&state, &user, &form.password).await {
-        Ok(true) => {}
-        Ok(false) => return error_redirect(back, FormError::WrongPassword),
         Err(_) => return error_redirect(back, FormError::Unavailable),
     }
     if state.store.disable_totp(user.id).await.is_err() {
