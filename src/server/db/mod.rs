@@ -1,5 +1,6 @@
-//! The store: one trait for everything the site keeps, with a SQLite and a PostgreSQL
-//! implementation picked from the `DATABASE_URL` scheme.
+//! The store: one trait per part of what the site keeps, gathered in [`Store`], with a
+//! SQLite and a PostgreSQL implementation picked from the `DATABASE_URL` scheme. The SQL
+//! both backends share is in `shared/`, included into each backend as plain modules.
 
 mod common;
 pub use common::now;
@@ -109,12 +110,18 @@ pub struct SiteCopy {
     pub settings: Vec<(String, String)>,
 }
 
+/// Schema migrations and the health check.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait MaintenanceStore: Send + Sync {
     /// Applies pending migrations; safe to call from several instances at once.
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;
+}
 
+/// Staff accounts, invites, roles, set-up tokens, passwords, the audit log, failed
+/// logins and site settings.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
     async fn count_users(&self) -> Result<i64>;
     async fn create_user(&self, new: &NewUser) -> Result<User>;
     async fn find_login(&self, email: &str) -> Result<Option<UserPasshash>>;
@@ -124,21 +131,6 @@ pub trait Store: Send + Sync + 'static {
     /// set-up token in the same transaction. `Unauthorized` when the token is not valid.
     async fn create_owner_with_token(&self, token_hash: &str, new: &NewUser) -> Result<User>;
 
-    async fn create_session(
-        &self,
-        user_id: i64,
-        token_hash: &str,
-        expires_at: DateTime<Utc>,
-    ) -> Result<()>;
-    /// The user a live session belongs to; refreshes its last-seen time.
-    async fn session_user(&self, token_hash: &str) -> Result<Option<User>>;
-    async fn delete_session(&self, token_hash: &str) -> Result<()>;
-    /// A user's live sessions, newest first (`current` is left false).
-    async fn list_sessions(&self, user_id: i64) -> Result<Vec<crate::model::SessionInfo>>;
-    /// Ends one of a user's sessions; another user's session is left alone.
-    async fn delete_session_of(&self, user_id: i64, token_hash: &str) -> Result<()>;
-    /// Ends every session of a user except `keep`.
-    async fn delete_sessions_of(&self, user_id: i64, keep: Option<&str>) -> Result<()>;
     async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()>;
     async fn audit(&self, entry: &crate::model::AuditEntry) -> Result<()>;
     async fn list_users(&self) -> Result<Vec<crate::model::StaffMember>>;
@@ -158,6 +150,45 @@ pub trait Store: Send + Sync + 'static {
     async fn accept_invite(&self, token_hash: &str, password_hash: &str) -> Result<User>;
     /// One staff member by id, active or not.
     async fn user_by_id(&self, user_id: i64) -> Result<Option<crate::model::StaffMember>>;
+    async fn setting(&self, key: &str) -> Result<Option<String>>;
+    async fn set_setting(&self, key: &str, value: &str) -> Result<()>;
+    /// The newest audit entries.
+    async fn list_audit(&self, limit: i64) -> Result<Vec<crate::model::AuditEntry>>;
+
+    /// Failed logins recorded for `key` since `since`: how many, and when the last was.
+    async fn login_failures(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(i64, Option<DateTime<Utc>>)>;
+    /// Records one failed login under each key, pruning records older than an hour.
+    async fn record_login_failure(&self, keys: &[String]) -> Result<()>;
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
+}
+
+/// Login sessions.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn create_session(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The user a live session belongs to; refreshes its last-seen time.
+    async fn session_user(&self, token_hash: &str) -> Result<Option<User>>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// A user's live sessions, newest first (`current` is left false).
+    async fn list_sessions(&self, user_id: i64) -> Result<Vec<crate::model::SessionInfo>>;
+    /// Ends one of a user's sessions; another user's session is left alone.
+    async fn delete_session_of(&self, user_id: i64, token_hash: &str) -> Result<()>;
+    /// Ends every session of a user except `keep`.
+    async fn delete_sessions_of(&self, user_id: i64, keep: Option<&str>) -> Result<()>;
+}
+
+/// Two-factor sign-in: TOTP secrets, recovery codes and the second step of a login.
+#[async_trait]
+pub trait TwoFactorStore: Send + Sync {
     async fn two_factor(&self, user_id: i64) -> Result<TwoFactor>;
     /// Starts enrolment with a new secret (replacing any pending one); `None` cancels it.
     async fn set_totp_pending(&self, user_id: i64, secret: Option<&str>) -> Result<()>;
@@ -193,12 +224,11 @@ pub trait Store: Send + Sync + 'static {
         max_attempts: i64,
     ) -> Result<Option<i64>>;
     async fn delete_login_challenge(&self, token_hash: &str) -> Result<()>;
-    async fn setting(&self, key: &str) -> Result<Option<String>>;
-    async fn set_setting(&self, key: &str, value: &str) -> Result<()>;
-    /// The newest audit entries.
-    async fn list_audit(&self, limit: i64) -> Result<Vec<crate::model::AuditEntry>>;
+}
 
-    async fn list_published(&self, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>>;
+/// Articles as the newsroom works on them: writing, workflow and corrections.
+#[async_trait]
+pub trait ArticleStore: Send + Sync {
     /// Every article in every state, newest change first; only those `author_id` wrote
     /// when given.
     async fn list_articles(&self, author_id: Option<i64>) -> Result<Vec<ArticleSummary>>;
@@ -256,8 +286,19 @@ pub trait Store: Send + Sync + 'static {
         substantive: bool,
         by: &User,
     ) -> Result<Article>;
+}
+
+/// The saved versions of each article.
+#[async_trait]
+pub trait RevisionStore: Send + Sync {
     async fn list_revisions(&self, id: i64) -> Result<Vec<RevisionInfo>>;
     async fn revision(&self, id: i64, version: i64) -> Result<Option<Article>>;
+}
+
+/// What readers see: published articles, listings, tag and author pages, feeds and search.
+#[async_trait]
+pub trait ReaderStore: Send + Sync {
+    async fn list_published(&self, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>>;
     /// The newest corrections on published articles.
     async fn list_corrections(&self, limit: i64) -> Result<Vec<CorrectionEntry>>;
 
@@ -297,22 +338,48 @@ pub trait Store: Send + Sync + 'static {
     /// Full-text search over published articles, best match first. `terms` are plain
     /// words (already stripped of query syntax).
     async fn search(&self, terms: &[String], limit: i64) -> Result<Vec<SearchHit>>;
+}
 
-    /// Failed logins recorded for `key` since `since`: how many, and when the last was.
-    async fn login_failures(
-        &self,
-        key: &str,
-        since: DateTime<Utc>,
-    ) -> Result<(i64, Option<DateTime<Utc>>)>;
-    /// Records one failed login under each key, pruning records older than an hour.
-    async fn record_login_failure(&self, keys: &[String]) -> Result<()>;
-    async fn clear_login_failures(&self, key: &str) -> Result<()>;
-
+/// Copying a whole site between databases.
+#[async_trait]
+pub trait CopyStore: Send + Sync {
     /// Reads the whole site for copying to another database.
     async fn export_site(&self) -> Result<SiteCopy>;
     /// Writes a whole site into this (empty) database in one transaction, keeping ids.
     /// `Conflict` if the database already holds users or articles.
     async fn import_site(&self, site: &SiteCopy) -> Result<()>;
+}
+
+/// Everything the site keeps: each part is its own trait, so a caller brings into scope
+/// the parts it uses.
+pub trait Store:
+    MaintenanceStore
+    + AccountStore
+    + SessionStore
+    + TwoFactorStore
+    + ArticleStore
+    + RevisionStore
+    + ReaderStore
+    + CopyStore
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> Store for T where
+    T: MaintenanceStore
+        + AccountStore
+        + SessionStore
+        + TwoFactorStore
+        + ArticleStore
+        + RevisionStore
+        + ReaderStore
+        + CopyStore
+        + Send
+        + Sync
+        + 'static
+{
 }
 
 pub type DynStore = Arc<dyn Store>;

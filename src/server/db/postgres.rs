@@ -1,9 +1,35 @@
 //! The PostgreSQL store for sites running several instances on one database.
 //! Pool acquires and statements time out, so a lost database yields 503s, not hangs.
 
+// Each `shared/` file is deliberately a module of both `sqlite` and `postgres`: the store
+// code both backends share, compiled once against each backend's types.
+#![allow(clippy::duplicate_mod)]
+
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
+
+// The shared store code is written against these aliases.
+type Db = sqlx::Postgres;
+type Conn = sqlx::PgConnection;
+type Backend = PgStore;
+
+#[path = "shared/accounts.rs"]
+mod accounts;
+#[path = "shared/articles.rs"]
+mod articles;
+#[path = "shared/copy.rs"]
+mod copy;
+#[path = "shared/maintenance.rs"]
+mod maintenance;
+#[path = "shared/reader.rs"]
+mod reader;
+#[path = "shared/revisions.rs"]
+mod revisions;
+#[path = "shared/sessions.rs"]
+mod sessions;
+#[path = "shared/two_factor.rs"]
+mod two_factor;
 
 pub struct PgStore {
     pub(crate) pool: PgPool,
@@ -42,9 +68,15 @@ struct SearchRow {
 }
 
 impl PgStore {
+    /// Starts a write transaction (a plain `BEGIN`: PostgreSQL locks rows as they are
+    /// written).
+    async fn begin_write(&self) -> super::Result<sqlx::Transaction<'static, Db>> {
+        Ok(self.pool.begin_with("BEGIN").await?)
+    }
+
     /// Replaces article `id`'s entry in the full-text index.
     async fn index_search(
-        conn: &mut sqlx::PgConnection,
+        conn: &mut Conn,
         id: i64,
         [title, dek, body, takeaways, faq]: [&str; 5],
     ) -> super::Result<()> {
@@ -94,7 +126,7 @@ impl PgStore {
     }
 
     /// Moves each identity sequence past the ids a copy brought in.
-    async fn after_import(conn: &mut sqlx::PgConnection) -> super::Result<()> {
+    async fn after_import(conn: &mut Conn) -> super::Result<()> {
         for table in ["users", "articles", "tags", "revisions"] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
@@ -107,5 +139,3 @@ impl PgStore {
         Ok(())
     }
 }
-
-super::common::impl_store!(PgStore, sqlx::Postgres, "BEGIN");

@@ -1,11 +1,37 @@
 //! The embedded SQLite store: WAL, `synchronous=FULL`, foreign keys, and writes in
 //! `BEGIN IMMEDIATE` transactions so concurrent writers queue instead of failing.
 
+// Each `shared/` file is deliberately a module of both `sqlite` and `postgres`: the store
+// code both backends share, compiled once against each backend's types.
+#![allow(clippy::duplicate_mod)]
+
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::str::FromStr;
 use std::time::Duration;
+
+// The shared store code is written against these aliases.
+type Db = sqlx::Sqlite;
+type Conn = sqlx::SqliteConnection;
+type Backend = SqliteStore;
+
+#[path = "shared/accounts.rs"]
+mod accounts;
+#[path = "shared/articles.rs"]
+mod articles;
+#[path = "shared/copy.rs"]
+mod copy;
+#[path = "shared/maintenance.rs"]
+mod maintenance;
+#[path = "shared/reader.rs"]
+mod reader;
+#[path = "shared/revisions.rs"]
+mod revisions;
+#[path = "shared/sessions.rs"]
+mod sessions;
+#[path = "shared/two_factor.rs"]
+mod two_factor;
 
 #[derive(sqlx::FromRow)]
 struct SearchRow {
@@ -71,14 +97,20 @@ impl SqliteStore {
         }
     }
 
+    /// Starts a write transaction with `BEGIN IMMEDIATE`, which takes the write lock at
+    /// once, so concurrent writers wait on the busy timeout instead of failing.
+    async fn begin_write(&self) -> super::Result<sqlx::Transaction<'static, Db>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// Nothing to do: SQLite picks the next id from the largest one present.
-    async fn after_import(_conn: &mut sqlx::SqliteConnection) -> super::Result<()> {
+    async fn after_import(_conn: &mut Conn) -> super::Result<()> {
         Ok(())
     }
 
     /// Replaces article `id`'s entry in the full-text index.
     async fn index_search(
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut Conn,
         id: i64,
         [title, dek, body, takeaways, faq]: [&str; 5],
     ) -> super::Result<()> {
@@ -136,5 +168,3 @@ impl SqliteStore {
         Ok(())
     }
 }
-
-super::common::impl_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");

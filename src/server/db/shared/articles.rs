@@ -1,0 +1,432 @@
+//! Articles as the newsroom works on them: loading one with all its parts, creating,
+//! editing, moving through the workflow, scheduled publication and corrections.
+
+use super::revisions::write_revision;
+use super::{Backend, Conn};
+use crate::error::AppError;
+use crate::model::{Article, ArticleStatus, ArticleSummary, User};
+use crate::server::db::common::{
+    assemble, now, ArticleRow, FaqRow, KeyArg, Listing, SlugNameRow, ARTICLE_SELECT,
+};
+use crate::server::db::{ArticleStore, Content, Result};
+use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
+
+#[async_trait::async_trait]
+impl ArticleStore for Backend {
+    async fn list_articles(&self, author_id: Option<i64>) -> Result<Vec<ArticleSummary>> {
+        self.summaries(Listing::Staff { author_id }, None).await
+    }
+
+    async fn count_articles(&self) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM articles")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
+    async fn slug_taken(&self, slug: &str) -> Result<bool> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM articles WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    async fn article_by_slug(&self, slug: &str) -> Result<Option<Article>> {
+        let mut conn = self.pool.acquire().await?;
+        load(&mut conn, KeyArg::Slug(slug)).await
+    }
+
+    async fn article_by_id(&self, id: i64) -> Result<Option<Article>> {
+        let mut conn = self.pool.acquire().await?;
+        load(&mut conn, KeyArg::Id(id)).await
+    }
+
+    async fn create_article(
+        &self,
+        slug: &str,
+        c: &Content,
+        by: Option<&User>,
+        published_at: Option<DateTime<Utc>>,
+    ) -> Result<Article> {
+        let now = now();
+        let (level, statement, tool, reviewer) = disclosure_parts(c);
+        let status = if published_at.is_some() {
+            "published"
+        } else {
+            "draft"
+        };
+        let mut tx = self.begin_write().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO articles (slug, title, dek, body_md, body_html, analysis_md, \
+             analysis_html, disclosure_level, disclosure_statement, disclosure_tool, \
+             disclosure_reviewer, status, published_at, created_at, updated_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1) \
+             RETURNING id",
+        )
+        .bind(slug)
+        .bind(&c.title)
+        .bind(&c.dek)
+        .bind(&c.body.markdown)
+        .bind(&c.body.html)
+        .bind(&c.analysis.markdown)
+        .bind(&c.analysis.html)
+        .bind(level)
+        .bind(statement)
+        .bind(tool)
+        .bind(reviewer)
+        .bind(status)
+        .bind(published_at)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => AppError::Conflict(format!(
+                "An article with the address '{slug}' already exists."
+            )),
+            other => other,
+        })?;
+        write_parts(&mut tx, id, c).await?;
+        if let Some(user) = by {
+            sqlx::query(
+                "INSERT INTO article_authors (article_id, user_id, position) VALUES ($1, $2, 0)",
+            )
+            .bind(id)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let article = write_revision(&mut tx, id, by, false).await?;
+        tx.commit().await?;
+        Ok(article)
+    }
+
+    async fn update_article(
+        &self,
+        id: i64,
+        base_version: i64,
+        c: &Content,
+        by: Option<&User>,
+    ) -> Result<Article> {
+        let (level, statement, tool, reviewer) = disclosure_parts(c);
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE articles SET title = $3, dek = $4, body_md = $5, body_html = $6, \
+             analysis_md = $7, analysis_html = $8, disclosure_level = $9, \
+             disclosure_statement = $10, disclosure_tool = $11, disclosure_reviewer = $12, \
+             updated_at = $13, modified_at = COALESCE($14, modified_at), \
+             version = version + 1 WHERE id = $1 AND version = $2",
+        )
+        .bind(id)
+        .bind(base_version)
+        .bind(&c.title)
+        .bind(&c.dek)
+        .bind(&c.body.markdown)
+        .bind(&c.body.html)
+        .bind(&c.analysis.markdown)
+        .bind(&c.analysis.html)
+        .bind(level)
+        .bind(statement)
+        .bind(tool)
+        .bind(reviewer)
+        .bind(now())
+        .bind(c.substantive.then(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(conflict_or_missing(&mut tx, id).await);
+        }
+        write_parts(&mut tx, id, c).await?;
+        if let Some(user) = by {
+            sqlx::query(
+                "INSERT INTO article_authors (article_id, user_id, position) \
+                 SELECT $1, $2, COUNT(*) FROM article_authors WHERE article_id = $1 \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let article = write_revision(&mut tx, id, by, c.autosave).await?;
+        tx.commit().await?;
+        Ok(article)
+    }
+
+    async fn set_status(
+        &self,
+        id: i64,
+        base_version: i64,
+        to: ArticleStatus,
+        scheduled_at: Option<DateTime<Utc>>,
+        by: Option<&User>,
+    ) -> Result<Article> {
+        let now = now();
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE articles SET status = $3, scheduled_at = $4, \
+             published_at = CASE WHEN $3 = 'published' THEN COALESCE(published_at, $5) \
+             ELSE published_at END, \
+             updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2",
+        )
+        .bind(id)
+        .bind(base_version)
+        .bind(to.as_str())
+        .bind(scheduled_at)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(conflict_or_missing(&mut tx, id).await);
+        }
+        let article = write_revision(&mut tx, id, by, false).await?;
+        tx.commit().await?;
+        Ok(article)
+    }
+
+    async fn publish_due(&self, at: DateTime<Utc>) -> Result<Vec<Article>> {
+        let mut tx = self.begin_write().await?;
+        let due: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM articles WHERE status = 'scheduled' AND scheduled_at <= $1 \
+             ORDER BY scheduled_at",
+        )
+        .bind(at)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut published = Vec::with_capacity(due.len());
+        for (id,) in due {
+            // The status test makes this exactly-once when instances race for a row.
+            let changed = sqlx::query(
+                "UPDATE articles SET status = 'published', \
+                 published_at = COALESCE(published_at, scheduled_at), \
+                 updated_at = $2, version = version + 1 WHERE id = $1 AND status = 'scheduled'",
+            )
+            .bind(id)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 1 {
+                published.push(write_revision(&mut tx, id, None, false).await?);
+            }
+        }
+        tx.commit().await?;
+        Ok(published)
+    }
+
+    async fn add_correction(
+        &self,
+        id: i64,
+        note: &str,
+        substantive: bool,
+        by: &User,
+    ) -> Result<Article> {
+        let now = now();
+        let mut tx = self.begin_write().await?;
+        let status: Option<(String,)> = sqlx::query_as("SELECT status FROM articles WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match status {
+            None => return Err(AppError::NotFound),
+            Some((s,)) if s != "published" => {
+                return Err(AppError::Validation(
+                    "Corrections are added to published articles.".into(),
+                ))
+            }
+            Some(_) => {}
+        }
+        sqlx::query(
+            "INSERT INTO corrections (article_id, note, user_id, created_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(note)
+        .bind(by.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE articles SET updated_at = $2, modified_at = COALESCE($3, modified_at) \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(substantive.then_some(now))
+        .execute(&mut *tx)
+        .await?;
+        let article = load(&mut tx, KeyArg::Id(id))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        tx.commit().await?;
+        Ok(article)
+    }
+}
+
+/// Loads an article with all its parts.
+pub(super) async fn load(conn: &mut Conn, key: KeyArg<'_>) -> Result<Option<Article>> {
+    let row = match key {
+        KeyArg::Id(id) => {
+            sqlx::query_as::<_, ArticleRow>(AssertSqlSafe(format!("{ARTICLE_SELECT}id = $1")))
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        KeyArg::Slug(slug) => {
+            sqlx::query_as::<_, ArticleRow>(AssertSqlSafe(format!("{ARTICLE_SELECT}slug = $1")))
+                .bind(slug)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+    };
+    let Some(row) = row else { return Ok(None) };
+    let id = row.id;
+    let takeaways: Vec<(String,)> =
+        sqlx::query_as("SELECT text FROM takeaways WHERE article_id = $1 ORDER BY position")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let faq: Vec<FaqRow> = sqlx::query_as(
+        "SELECT anchor, question, answer_md, answer_html FROM faq_items \
+         WHERE article_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let tags: Vec<SlugNameRow> = sqlx::query_as(
+        "SELECT t.slug, t.name FROM tags t JOIN article_tags at ON at.tag_id = t.id \
+         WHERE at.article_id = $1 ORDER BY at.position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let authors: Vec<SlugNameRow> = sqlx::query_as(
+        "SELECT u.slug, u.name FROM users u JOIN article_authors aa ON aa.user_id = u.id \
+         WHERE aa.article_id = $1 ORDER BY aa.position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let corrections: Vec<(String, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT note, created_at FROM corrections WHERE article_id = $1 ORDER BY created_at, id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(assemble(
+        row,
+        takeaways.into_iter().map(|t| t.0).collect(),
+        faq,
+        tags,
+        authors,
+        corrections,
+    )))
+}
+
+/// Replaces the structured parts (takeaways, FAQ, tags) of article `id` and its
+/// full-text index entry.
+pub(super) async fn write_parts(conn: &mut Conn, id: i64, c: &Content) -> Result<()> {
+    for table in [
+        "DELETE FROM takeaways WHERE article_id = $1",
+        "DELETE FROM faq_items WHERE article_id = $1",
+        "DELETE FROM article_tags WHERE article_id = $1",
+    ] {
+        sqlx::query(table).bind(id).execute(&mut *conn).await?;
+    }
+    for (pos, text) in c.takeaways.iter().enumerate() {
+        sqlx::query("INSERT INTO takeaways (article_id, position, text) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(pos as i64)
+            .bind(text)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (pos, f) in c.faq.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO faq_items (article_id, position, anchor, question, answer_md, \
+             answer_html) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(pos as i64)
+        .bind(&f.anchor)
+        .bind(&f.question)
+        .bind(&f.answer.markdown)
+        .bind(&f.answer.html)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let faq_text = c
+        .faq
+        .iter()
+        .map(|f| format!("{}\n{}", f.question, f.answer.markdown))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Backend::index_search(
+        conn,
+        id,
+        [
+            &c.title,
+            &c.dek,
+            &format!("{}\n\n{}", c.body.markdown, c.analysis.markdown),
+            &c.takeaways.join("\n"),
+            &faq_text,
+        ],
+    )
+    .await?;
+    for (pos, tag) in c.tags.iter().enumerate() {
+        sqlx::query("INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
+            .bind(&tag.slug)
+            .bind(&tag.name)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(
+            "INSERT INTO article_tags (article_id, tag_id, position) \
+             SELECT $1, id, $2 FROM tags WHERE slug = $3 ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(pos as i64)
+        .bind(&tag.slug)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Whether a failed versioned write means "changed meanwhile" or "no such article".
+async fn conflict_or_missing(conn: &mut Conn, id: i64) -> AppError {
+    match sqlx::query_as::<_, (i64,)>("SELECT version FROM articles WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+    {
+        Ok(Some(_)) => AppError::Conflict(
+            "Someone else saved this article after you opened it. Reload to see their changes."
+                .into(),
+        ),
+        Ok(None) => AppError::NotFound,
+        Err(e) => e.into(),
+    }
+}
+
+/// The AI disclosure's columns: level, statement, tool, reviewer.
+fn disclosure_parts(
+    c: &Content,
+) -> (
+    Option<&'static str>,
+    Option<&str>,
+    Option<&str>,
+    Option<&str>,
+) {
+    match &c.disclosure {
+        Some(d) => (
+            Some(d.level.as_str()),
+            Some(d.statement.as_str()),
+            d.tool.as_deref(),
+            d.reviewer.as_deref(),
+        ),
+        None => (None, None, None, None),
+    }
+}

@@ -1,0 +1,174 @@
+//! What readers see: listings of published articles, tag and author pages, neighbours
+//! and related articles, feeds, search and the corrections page. Every summary listing
+//! (the newsroom's too) runs through [`Backend::summaries`].
+
+use super::articles::load;
+use super::{Backend, Db};
+use crate::model::{
+    Article, ArticleSummary, AuthorProfile, Correction, CorrectionEntry, SearchHit, Tag,
+};
+use crate::server::db::common::{
+    highlight, CorrectionRow, KeyArg, Listing, SlugNameRow, SummaryRow,
+};
+use crate::server::db::{ReaderStore, Result};
+use chrono::{DateTime, Utc};
+
+impl Backend {
+    /// The summaries `listing` names; one page of them when `page` is `(limit, offset)`.
+    pub(super) async fn summaries(
+        &self,
+        listing: Listing<'_>,
+        page: Option<(i64, i64)>,
+    ) -> Result<Vec<ArticleSummary>> {
+        let sql = listing.sql(page.is_some());
+        let query = sqlx::query_as::<Db, SummaryRow>(sqlx::AssertSqlSafe(sql));
+        let query = match listing {
+            Listing::Staff { author_id } => query.bind(author_id),
+            Listing::Published => query,
+            Listing::Tag(slug) | Listing::Author(slug) => query.bind(slug),
+            Listing::Since(at) => query.bind(at),
+            Listing::Related(id) => query.bind(id),
+            Listing::Newer(at, id) | Listing::Older(at, id) => query.bind(at).bind(id),
+        };
+        let query = match page {
+            Some((limit, offset)) => query.bind(limit).bind(offset),
+            None => query,
+        };
+        let rows = query.fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl ReaderStore for Backend {
+    async fn list_published(&self, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>> {
+        self.summaries(Listing::Published, Some((limit, offset)))
+            .await
+    }
+
+    async fn list_corrections(&self, limit: i64) -> Result<Vec<CorrectionEntry>> {
+        let rows: Vec<CorrectionRow> = sqlx::query_as(
+            "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, \
+             a.version, c.note, c.created_at AS corrected_at FROM corrections c \
+             JOIN articles a ON a.id = c.article_id WHERE a.status = 'published' \
+             ORDER BY c.created_at DESC, c.id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| CorrectionEntry {
+                article: r.article.into(),
+                correction: Correction {
+                    note: r.note,
+                    at: r.corrected_at,
+                },
+            })
+            .collect())
+    }
+
+    async fn related_published(&self, id: i64, limit: i64) -> Result<Vec<ArticleSummary>> {
+        self.summaries(Listing::Related(id), Some((limit, 0))).await
+    }
+
+    async fn neighbours(
+        &self,
+        article: &Article,
+    ) -> Result<(Option<ArticleSummary>, Option<ArticleSummary>)> {
+        let Some(at) = article.published_at else {
+            return Ok((None, None));
+        };
+        let newer = self
+            .summaries(Listing::Newer(at, article.id), Some((1, 0)))
+            .await?;
+        let older = self
+            .summaries(Listing::Older(at, article.id), Some((1, 0)))
+            .await?;
+        Ok((newer.into_iter().next(), older.into_iter().next()))
+    }
+
+    async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>> {
+        let row: Option<SlugNameRow> =
+            sqlx::query_as("SELECT slug, name FROM tags WHERE slug = $1")
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|r| Tag {
+            slug: r.slug,
+            name: r.name,
+        }))
+    }
+
+    async fn list_published_by_tag(
+        &self,
+        tag_slug: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ArticleSummary>> {
+        self.summaries(Listing::Tag(tag_slug), Some((limit, offset)))
+            .await
+    }
+
+    async fn author_by_slug(&self, slug: &str) -> Result<Option<AuthorProfile>> {
+        let row: Option<(String, String, String)> =
+            sqlx::query_as("SELECT slug, name, bio FROM users WHERE slug = $1")
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(slug, name, bio)| AuthorProfile { slug, name, bio }))
+    }
+
+    async fn list_published_by_author(
+        &self,
+        author_slug: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ArticleSummary>> {
+        self.summaries(Listing::Author(author_slug), Some((limit, offset)))
+            .await
+    }
+
+    async fn published_since(
+        &self,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<ArticleSummary>> {
+        self.summaries(Listing::Since(since), Some((limit, 0)))
+            .await
+    }
+
+    async fn latest_published_full(
+        &self,
+        tag_slug: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Article>> {
+        let listing = match tag_slug {
+            Some(tag) => Listing::Tag(tag),
+            None => Listing::Published,
+        };
+        let list = self.summaries(listing, Some((limit, 0))).await?;
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::with_capacity(list.len());
+        for s in list {
+            if let Some(a) = load(&mut conn, KeyArg::Id(s.id)).await? {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn search(&self, terms: &[String], limit: i64) -> Result<Vec<SearchHit>> {
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = Backend::search_rows(&self.pool, terms, limit).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(row, snippet)| SearchHit {
+                article: row.into(),
+                snippet_html: highlight(&snippet),
+            })
+            .collect())
+    }
+}
