@@ -5,13 +5,19 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # drops its own database there).
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test build tools test-tools rust-test e2e lint fmt
+# The tests build in the release profile with the server's features, so the dependency
+# tree compiled for `make build` is reused instead of compiled a second time.
+TEST_FLAGS := --release --no-default-features --features ssr,islands
+
+.PHONY: run test build tools test-tools postgres rust-test e2e lint fmt bench
 
 run: tools build
 	./target/release/gazette
 
+# The release build, then content-hashed names and brotli/gzip copies of the assets.
 build:
 	cargo leptos build --release
+	node scripts/finish-build.mjs target/site
 
 tools:
 	./scripts/install-tools.sh
@@ -19,11 +25,17 @@ tools:
 test-tools: tools
 	./scripts/install-test-tools.sh
 
-test: test-tools build rust-test e2e
+test: test-tools postgres build rust-test e2e
 
+postgres:
+	./scripts/wait-for-postgres.sh $(PG_TEST_URL)
+
+# Unit and integration tests on SQLite, then the integration tests again on PostgreSQL
+# (the unit tests don't touch a database, so they run once). Tests that only make sense
+# on PostgreSQL (killing its connections) are ignored on SQLite and included here.
 rust-test:
-	cargo test --features ssr,islands
-	TEST_DATABASE_URL=$(PG_TEST_URL) cargo test --features ssr,islands --tests
+	cargo test $(TEST_FLAGS)
+	TEST_DATABASE_URL=$(PG_TEST_URL) cargo test $(TEST_FLAGS) --test '*' -- --include-ignored
 
 e2e:
 	cd end2end && npx playwright test
@@ -31,5 +43,10 @@ e2e:
 
 lint:
 	cargo fmt --check
-	cargo clippy --features ssr,islands --all-targets -- -D warnings
+	cargo clippy $(TEST_FLAGS) --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,islands -- -D warnings
+
+# Figures, not tests: the reader's path against nginx serving the same bytes, and sizes.
+bench: build
+	bench/compare.sh
+	bench/sizes.sh

@@ -26,12 +26,16 @@ else
 fi
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3100}"
 export LEPTOS_SITE_ROOT=target/site
+# Scheduled articles go live within half a second instead of five.
+export GAZETTE_SCHEDULE_INTERVAL_MS=500
 
 "$bin" migrate
 add() { printf '%s' "$3" | "$bin" user add --email "$1" --name "$2" --role "$4" --password-stdin; }
 add editor@example.com "Erin Editor" "correct horse battery" editor
 add author@example.com "Arlo Author" "correct horse battery" author
 add twofactor@example.com "Tess Twofactor" "correct horse battery" author
+# Locked out on purpose by a test (the right password must then be refused too).
+add lockout@example.com "Lee Lockout" "correct horse battery" author
 
 "$bin" &
 server=$!

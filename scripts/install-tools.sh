@@ -14,8 +14,21 @@ need() {
 
 need cargo "install Rust with rustup (https://rustup.rs)"
 need rustup "install Rust with rustup (https://rustup.rs)"
-need npm "install Node.js 20 and npm (apt-get install nodejs npm)"
+need node "install Node.js 20 or newer with npm (Debian 12's own nodejs is 18: use NodeSource's or nodejs.org's packages)"
+need npm "install npm with Node.js 20 or newer"
 need curl "apt-get install curl"
+
+# Versions, not just presence: an older tool fails much later with a puzzling error.
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "error: Node.js $(node --version) is too old; install Node.js 20 or newer (Debian 12's nodejs is 18)" >&2
+  exit 1
+fi
+rust_minor=$(rustc --version | awk '{split($2, v, "."); print v[2]}')
+if [ "$rust_minor" -lt 95 ]; then
+  echo "error: $(rustc --version) is too old; run: rustup update stable (Rust 1.95 or newer)" >&2
+  exit 1
+fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   echo "==> adding the wasm32-unknown-unknown target"
@@ -46,7 +59,7 @@ if [ -n "$wb_version" ] && ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_v
 fi
 
 # wasm-opt from npm's binaryen (Debian's binaryen 108 produces a .wasm that fails to hydrate).
-if [ ! -x "$tools_dir/node_modules/.bin/wasm-opt" ]; then
+if ! "$tools_dir/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${WASM_OPT_NPM_VERSION%%.*}"; then
   echo "==> installing wasm-opt (npm binaryen@$WASM_OPT_NPM_VERSION)"
   mkdir -p "$tools_dir"
   (cd "$tools_dir" && npm install --no-audit --no-fund --silent "binaryen@$WASM_OPT_NPM_VERSION")

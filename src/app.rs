@@ -13,11 +13,17 @@ use crate::pages::home::HomePage;
 use crate::pages::listing::{AuthorPage, SearchPage, TagPage};
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The site's stylesheet, inlined into every page: about 3 KB compressed, it arrives with
+/// the document in the first round trip and blocks nothing.
+const STYLE: &str = include_str!("../style/main.css");
+
+/// The document around every page. Only pages that hold an island (articles, the staff
+/// pages) load the island bundle; every other page ships no JavaScript at all.
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -25,7 +31,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <HydrationScripts options islands=true/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <style inner_html=STYLE></style>
+                {island_scripts()}
                 <MetaTags/>
             </head>
             <body>
@@ -39,7 +47,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="gazette" href="/pkg/gazette.css"/>
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="masthead">
             <a class="brand" href="/">"Gazette"</a>
@@ -78,3 +85,23 @@ pub fn App() -> impl IntoView {
         </footer>
     }
 }
+
+/// The island bundle's preload hints and boot script, on the pages that have islands.
+#[cfg(feature = "ssr")]
+fn island_scripts() -> impl IntoView {
+    let path = use_context::<axum::http::request::Parts>()
+        .map(|p| p.uri.path().to_string())
+        .unwrap_or_default();
+    let wanted = path.starts_with("/articles/") || path.starts_with("/admin");
+    let assets = use_context::<crate::server::state::AppState>().map(|s| s.assets);
+    assets.filter(|_| wanted).map(|a| {
+        view! {
+            <link rel="modulepreload" href=a.js.clone()/>
+            <link rel="preload" href=a.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
+            <script type="module" inner_html=a.boot.clone()></script>
+        }
+    })
+}
+
+#[cfg(not(feature = "ssr"))]
+fn island_scripts() -> impl IntoView {}

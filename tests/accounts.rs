@@ -41,6 +41,24 @@ async fn common_and_short_passwords_are_refused() {
     assert!(auth::new_user("a@example.com", "A", Role::Author, "plum orchard at dusk").is_ok());
 }
 
+#[test]
+fn new_accounts_get_full_strength_argon2id_hashes() {
+    let new = auth::new_user("a@example.com", "A", Role::Author, "plum orchard at dusk").unwrap();
+    let hash = argon2::PasswordHash::new(&new.password_hash).unwrap();
+    assert_eq!(hash.algorithm.as_str(), "argon2id");
+    let params = argon2::Params::try_from(&hash).unwrap();
+    let default = argon2::Params::default();
+    assert_eq!(
+        (params.m_cost(), params.t_cost(), params.p_cost()),
+        (default.m_cost(), default.t_cost(), default.p_cost())
+    );
+    assert!(
+        params.m_cost() >= 19 * 1024,
+        "memory cost {}",
+        params.m_cost()
+    );
+}
+
 #[tokio::test]
 async fn changing_the_password_ends_every_other_session() {
     let site = Site::new().await;
@@ -415,4 +433,46 @@ async fn deactivation_ends_sessions_and_the_last_owner_stays() {
         .await;
     let list: Vec<gazette::model::StaffMember> = serde_json::from_str(&users.body).unwrap();
     assert!(!list.iter().find(|m| m.user.id == editor.id).unwrap().active);
+}
+
+#[tokio::test]
+async fn fifty_parallel_wrong_logins_get_at_most_five_password_checks() {
+    let site = std::sync::Arc::new(Site::new().await);
+    let user = site.user(Role::Editor).await;
+    let tries = (0..50).map(|i| {
+        let site = site.clone();
+        let email = user.email.clone();
+        tokio::spawn(
+            async move { login(&site, &email, &format!("wrong guess {i:02}"), None).await },
+        )
+    });
+    let mut evaluated = 0;
+    let mut refused = 0;
+    for t in tries {
+        let r = t.await.unwrap();
+        match r.status.as_u16() {
+            429 => refused += 1,
+            303 => {
+                assert!(r.headers["location"].to_str().unwrap().contains("error="));
+                evaluated += 1;
+            }
+            other => panic!("unexpected {other}: {}", r.body),
+        }
+    }
+    assert!(evaluated <= 5, "{evaluated} guesses were checked");
+    assert_eq!(evaluated + refused, 50);
+    // The right password is refused too while the account is locked.
+    assert_eq!(login(&site, &user.email, PASSWORD, None).await.status, 429);
+}
+
+#[tokio::test]
+async fn staff_logging_in_from_one_office_address_are_not_locked_out() {
+    let site = Site::new().await;
+    // Every request here comes from the same (unknown) address; 25 successful logins
+    // are more than the address's 20 free failures.
+    for _ in 0..25 {
+        let user = site.user(Role::Author).await;
+        let r = login(&site, &user.email, PASSWORD, None).await;
+        assert_eq!(r.headers["location"], "/admin", "{}", r.body);
+    }
 }

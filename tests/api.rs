@@ -338,6 +338,31 @@ async fn the_setup_link_creates_one_owner_and_then_stops_working() {
 }
 
 #[tokio::test]
+async fn an_older_setup_link_stops_working_once_the_site_has_a_user() {
+    let site = Site::new().await;
+    // A link printed at start-up (or left in a log), then the first account is made
+    // another way (`gazette user add`, an invitation): the old link must not make an owner.
+    let (token, hash) = gazette::server::auth::new_token();
+    site.store.add_setup_token(&hash).await.unwrap();
+    site.user(Role::Editor).await;
+    let form = format!(
+        "token={token}&name=Mallory&email=mallory%40example.com&password=a+long+enough+secret"
+    );
+    let r = site.post_form("/admin/setup", &form, None).await;
+    assert!(r.headers["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("error=token"));
+    assert_eq!(site.store.count_users().await.unwrap(), 1);
+    assert!(site
+        .store
+        .find_login("mallory@example.com")
+        .await
+        .unwrap()
+        .is_none());
+}
+
+#[tokio::test]
 async fn cross_site_writes_are_refused() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
@@ -361,6 +386,45 @@ async fn cross_site_writes_are_refused() {
     assert_eq!(site.article_count().await, 0);
     assert_eq!(
         site.call("list_articles", json!({}), Some(&editor))
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn writes_must_come_from_the_public_origin_itself_scheme_and_all() {
+    let site = Site::with_public_url("https://news.example").await;
+    let editor = site.session(Role::Editor).await;
+    let save = |origin: &'static str, host: &'static str| {
+        axum::http::Request::post("/api/save_article")
+            .header("content-type", "application/json")
+            .header("cookie", &editor)
+            .header("origin", origin)
+            .header("host", host)
+            .body(axum::body::Body::from(
+                json!({ "id": null, "base_version": null, "draft": sample_draft("Forged") })
+                    .to_string(),
+            ))
+            .unwrap()
+    };
+    // Same host over plain HTTP (a network attacker's page), and a forged Host header
+    // agreeing with a foreign Origin: both refused.
+    assert_eq!(
+        site.send(save("http://news.example", "news.example"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        site.send(save("https://evil.example", "evil.example"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(site.article_count().await, 0);
+    assert_eq!(
+        site.send(save("https://news.example", "news.example"))
             .await
             .status,
         200

@@ -270,12 +270,13 @@ async fn failed_logins_are_limited_across_instances() {
             .form(&[("email", "target@example.com"), ("password", password)])
             .send()
     };
-    // Five failures spread over both instances lock the account on both.
+    // Five failures spread over both instances lock the account on both; every attempt
+    // counts, so each further one doubles the wait (30 s, then 60 s).
     for n in 0..5 {
         let i = if n % 2 == 0 { &a } else { &b };
         assert_eq!(attempt(i, "wrong password!").await.unwrap().status(), 303);
     }
-    for i in [&a, &b] {
+    for (i, most) in [(&a, 30), (&b, 60)] {
         let r = attempt(i, PASSWORD).await.unwrap();
         assert_eq!(
             r.status(),
@@ -287,7 +288,7 @@ async fn failed_logins_are_limited_across_instances() {
             .unwrap()
             .parse()
             .unwrap();
-        assert!((1..=30).contains(&retry), "{retry}");
+        assert!((most / 2..=most).contains(&retry), "{retry}");
     }
 }
 
@@ -307,12 +308,13 @@ async fn an_unreachable_database_at_start_up_is_a_clear_error() {
 }
 
 #[tokio::test]
+#[ignore = "PostgreSQL only: the PostgreSQL pass runs it with --include-ignored"]
 async fn an_instance_recovers_when_its_database_connections_are_killed() {
     let db = TestDb::new().await;
-    let Some((server, name)) = db.postgres().cloned() else {
-        eprintln!("skipped: set TEST_DATABASE_URL to run on PostgreSQL");
-        return;
-    };
+    let (server, name) = db
+        .postgres()
+        .cloned()
+        .expect("this test needs TEST_DATABASE_URL naming a PostgreSQL server");
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
@@ -354,12 +356,13 @@ async fn an_instance_recovers_when_its_database_connections_are_killed() {
 }
 
 #[tokio::test]
+#[ignore = "PostgreSQL only: the PostgreSQL pass runs it with --include-ignored"]
 async fn a_vanished_database_gets_503s_not_hangs() {
     let db = TestDb::new().await;
-    let Some((server, name)) = db.postgres().cloned() else {
-        eprintln!("skipped: set TEST_DATABASE_URL to run on PostgreSQL");
-        return;
-    };
+    let (server, name) = db
+        .postgres()
+        .cloned()
+        .expect("this test needs TEST_DATABASE_URL naming a PostgreSQL server");
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(15))
         .build()

@@ -425,3 +425,147 @@ async fn long_articles_get_a_table_of_contents() {
     let seed = site.get(&format!("/articles/{SEED_SLUG}"), None).await;
     assert!(!seed.body.contains("aria-label=\"Contents\""));
 }
+
+/// Calls a public server function as a browser would (form-encoded arguments, JSON back).
+async fn public_call(site: &Site, name: &str, form: &str) -> Reply {
+    let req = axum::http::Request::post(format!("/api/{name}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(axum::body::Body::from(form.to_string()))
+        .unwrap();
+    site.send(req).await
+}
+
+#[tokio::test]
+async fn readers_get_rendered_text_never_the_markdown_source() {
+    let site = Site::new().await;
+    let editor = site.user(Role::Editor).await;
+    let mut draft = sample_draft("Quarry expansion approved");
+    draft.body = "The *council* voted.\n\n<!-- source: the deputy mayor, off the record -->".into();
+    draft.faq[0].answer = "A **second** vote <!-- tip from a clerk --> follows.".into();
+    let a = site
+        .store
+        .create_article(
+            "quarry-expansion-approved",
+            &render::content(&draft),
+            Some(&editor),
+            None,
+        )
+        .await
+        .unwrap();
+    site.store
+        .publish_article(a.id, a.version, Some(&editor))
+        .await
+        .unwrap();
+    let api = public_call(&site, "get_article_page", "slug=quarry-expansion-approved").await;
+    assert_eq!(api.status, 200);
+    let page = site.get("/articles/quarry-expansion-approved", None).await;
+    for body in [&api.body, &page.body] {
+        assert!(!body.contains("deputy mayor"), "{body}");
+        assert!(!body.contains("tip from a clerk"));
+        assert!(!body.contains("*council*"));
+        assert!(!body.contains("**second**"));
+    }
+    assert!(api.body.contains("<em>council</em>"));
+    assert!(page.body.contains("<strong>second</strong>"));
+}
+
+#[tokio::test]
+async fn tags_only_drafts_use_and_staff_without_bylines_have_no_public_page() {
+    let site = site_with_articles().await;
+    let editor = site.user(Role::Editor).await;
+    let mut draft = sample_draft("Embargoed merger talks");
+    draft.tags = vec!["Secret Merger".into()];
+    site.store
+        .create_article(
+            "embargoed-merger-talks",
+            &render::content(&draft),
+            Some(&editor),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(site.get("/tags/secret-merger", None).await.status, 404);
+    assert_eq!(
+        site.get("/tags/secret-merger/feed.xml", None).await.status,
+        404
+    );
+    assert_eq!(
+        site.get(&format!("/authors/{}", editor.slug), None)
+            .await
+            .status,
+        404
+    );
+    // The tags and author of the published article keep their pages.
+    assert_eq!(site.get("/tags/science", None).await.status, 200);
+}
+
+#[tokio::test]
+async fn impossible_page_numbers_are_not_found_not_a_crash() {
+    let site = site_with_articles().await;
+    for page in ["0", "-1", "9223372036854775807", "abc", "100001"] {
+        assert_eq!(
+            site.get(&format!("/?page={page}"), None).await.status,
+            404,
+            "{page}"
+        );
+        assert_eq!(
+            site.get(&format!("/tags/science?page={page}"), None)
+                .await
+                .status,
+            404,
+            "{page}"
+        );
+    }
+    let r = public_call(
+        &site,
+        "list_published_articles",
+        &format!("page={}", i64::MAX),
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert_eq!(site.get("/?page=1", None).await.status, 200);
+}
+
+#[tokio::test]
+async fn the_article_keeps_answering_while_thirty_two_searches_run() {
+    let site = std::sync::Arc::new(site_with_articles().await);
+    let editor = site.user(Role::Editor).await;
+    for i in 0..150 {
+        let mut draft = sample_draft(&format!("Harbour bridge report {i}"));
+        draft.body = "The harbour bridge and the harbour wall. ".repeat(40);
+        let a = site
+            .store
+            .create_article(
+                &format!("harbour-{i}"),
+                &render::content(&draft),
+                Some(&editor),
+                None,
+            )
+            .await
+            .unwrap();
+        site.store
+            .publish_article(a.id, a.version, Some(&editor))
+            .await
+            .unwrap();
+    }
+    let searches: Vec<_> = (0..32)
+        .map(|_| {
+            let site = site.clone();
+            tokio::spawn(async move { site.get("/search?q=harbour+bridge", None).await.status })
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    for _ in 0..10 {
+        let page = site.get(&format!("/articles/{SEED_SLUG}"), None).await;
+        assert_eq!(page.status, 200);
+    }
+    println!(
+        "10 article reads during 32 searches: {:?}",
+        started.elapsed()
+    );
+    for s in searches {
+        let status = s.await.unwrap();
+        assert!(status == 200 || status == 503, "search answered {status}");
+    }
+}

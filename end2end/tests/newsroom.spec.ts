@@ -131,13 +131,13 @@ test('an editor adds a correction that readers see on the article and the correc
 test('repeated failed logins lock the account with 429 and Retry-After', async ({ page }) => {
   for (let i = 0; i < 5; i++) {
     await page.goto('/admin/login');
-    await page.getByLabel('Email').fill('target@example.com');
+    await page.getByLabel('Email').fill('lockout@example.com');
     await page.getByLabel('Password').fill(`wrong guess number ${i}`);
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect(page.getByRole('alert')).toHaveText("That email and password don't match an account.");
   }
   await page.goto('/admin/login');
-  await page.getByLabel('Email').fill('target@example.com');
+  await page.getByLabel('Email').fill('lockout@example.com');
   await page.getByLabel('Password').fill(PASSWORD);
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.url().endsWith('/admin/login') && r.request().method() === 'POST'),

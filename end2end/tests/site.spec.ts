@@ -1,4 +1,5 @@
-import { test, expect, request as playwrightRequest, APIRequestContext } from '@playwright/test';
+import { test, expect, request as playwrightRequest } from '@playwright/test';
+import { publishTaggedArticle } from './helpers';
 import AxeBuilder from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -9,63 +10,29 @@ const SEED_PATH = '/articles/china-proposes-global-ai-cooperation-framework-amid
 const TITLE = 'Night trains return to the valley line';
 let articlePath = '';
 
-/** Publishes one authored, tagged article through the admin API, as the editor would. */
-async function publishTaggedArticle(api: APIRequestContext) {
-  const existing = '/articles/night-trains-return-to-the-valley-line';
-  if ((await api.get(existing)).status() === 200) {
-    articlePath = existing;
-    return;
-  }
-  const login = await api.post('/admin/login', {
-    form: { email: 'editor@example.com', password: 'correct horse battery' },
-    maxRedirects: 0,
-  });
-  expect(login.status()).toBe(303);
-  const draft = {
-    title: TITLE,
-    dek: 'Sleeper services resume after a decade.',
-    body: 'The first **sleeper** left at ten.\n\nTickets sold out within hours.',
-    takeaways: ['Service runs nightly', 'Fares start low'],
-    analysis: 'Rail demand keeps growing.',
-    faq: [{ question: 'When does it run?', answer: 'Every night at ten.' }],
-    disclosure: { level: 'none', statement: 'Reported by our staff.', tool: null, reviewer: null },
-    tags: ['Rail Travel'],
-  };
-  const saved = await api.post('/api/save_article', {
-    data: { id: null, base_version: null, draft },
-    headers: { Accept: 'application/json' },
-  });
-  expect(saved.status()).toBe(200);
-  const s = await saved.json();
-  const published = await api.post('/api/publish_article', {
-    data: { id: s.id, version: s.version },
-    headers: { Accept: 'application/json' },
-  });
-  expect(published.status()).toBe(200);
-  articlePath = `/articles/${s.slug}`;
-}
-
 test.beforeAll(async ({ baseURL }) => {
   const api = await playwrightRequest.newContext({ baseURL });
-  await publishTaggedArticle(api);
+  articlePath = await publishTaggedArticle(api);
   await api.dispose();
 });
 
-const pages = () => [
-  ['home', '/'],
-  ['article', SEED_PATH],
-  ['authored article', articlePath],
-  ['tag', '/tags/rail-travel'],
-  ['author', '/authors/erin-editor'],
-  ['search', '/search?q=sleeper'],
-  ['empty search', '/search?q=%22%2A'],
-  ['not found', '/no/such/page'],
-  ['admin login', '/admin/login'],
+/** Every page type checked: name, path and the status it must answer with. */
+const pages = (): [string, string, number][] => [
+  ['home', '/', 200],
+  ['article', SEED_PATH, 200],
+  ['authored article', articlePath, 200],
+  ['tag', '/tags/rail-travel', 200],
+  ['author', '/authors/erin-editor', 200],
+  ['search', '/search?q=sleeper', 200],
+  ['empty search', '/search?q=%22%2A', 200],
+  ['not found', '/no/such/page', 404],
+  ['admin login', '/admin/login', 200],
 ];
 
 test('every public page type has no accessibility violations', async ({ page }) => {
-  for (const [name, path] of pages()) {
-    await page.goto(path);
+  for (const [name, path, status] of pages()) {
+    const res = await page.goto(path);
+    expect(res?.status(), `${name} ${path}`).toBe(status);
     const results = await new AxeBuilder({ page }).analyze();
     expect(results.violations, `${name} ${path}: ${JSON.stringify(results.violations, null, 2)}`).toEqual([]);
   }
@@ -75,8 +42,9 @@ test('every public page type is valid HTML (Nu Html Checker)', async ({ request 
   const dir = mkdtempSync(join(tmpdir(), 'gazette-vnu-'));
   try {
     const files: string[] = [];
-    for (const [name, path] of pages()) {
+    for (const [name, path, status] of pages()) {
       const res = await request.get(path);
+      expect(res.status(), `${name} ${path}`).toBe(status);
       const file = join(dir, `${name.replace(/\W+/g, '-')}.html`);
       writeFileSync(file, await res.text());
       files.push(file);
@@ -88,7 +56,12 @@ test('every public page type is valid HTML (Nu Html Checker)', async ({ request 
         stdio: ['ignore', 'pipe', 'pipe'],
       });
     } catch (e: any) {
-      output = String(e.stderr || e.stdout || e);
+      // The checker exits 1 when it found errors and prints them as JSON on stderr; any
+      // other failure (no Java, a crash) must fail the test, not pass it as "no messages".
+      output = String(e.stderr ?? '').trim();
+      if (e.status !== 1 || !output.startsWith('{')) {
+        throw new Error(`the HTML checker did not run: status ${e.status}, ${e.message}\n${output}`);
+      }
     }
     const messages = output ? JSON.parse(output).messages : [];
     expect(messages, JSON.stringify(messages, null, 2)).toEqual([]);

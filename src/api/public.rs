@@ -16,8 +16,37 @@ mod ssr {
     pub const RELATED: i64 = 4;
     /// Search results shown.
     pub const SEARCH_RESULTS: i64 = 30;
+    use crate::error::AppError;
     pub use crate::server::state::AppState;
     pub use leptos::prelude::expect_context;
+
+    /// Highest page number served on the home, tag and author pages.
+    pub const MAX_PAGE: i64 = 100_000;
+
+    /// The row offset of page `page` (counting from 1); any other number is a page that
+    /// doesn't exist, never an overflow.
+    pub fn offset(page: i64) -> Result<i64, AppError> {
+        if (1..=MAX_PAGE).contains(&page) {
+            Ok((page - 1) * super::PAGE_SIZE)
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// Waits for a place among the searches allowed to run at once; a reader who can't
+    /// get one in time is told to try again rather than queued behind a flood.
+    pub async fn search_permit(
+        state: &AppState,
+    ) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+        tokio::time::timeout(
+            std::time::Duration::from_secs(3),
+            state.heavy.clone().acquire_owned(),
+        )
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or(AppError::Unavailable)
+    }
 
     /// The words of a reader's query, stripped of anything a search engine could read as
     /// syntax (quotes, `*`, `OR`, punctuation, emoji): at most 12 words of 64 characters.
@@ -52,6 +81,13 @@ pub async fn get_article_page(slug: String) -> Result<ArticlePage, AppError> {
     if contents.len() < crate::model::MIN_SECTIONS_FOR_CONTENTS {
         contents.clear();
     }
+    // Readers get the rendered, sanitised text only, never the Markdown it came from.
+    let mut article = article;
+    article.body = article.body.published();
+    article.analysis = article.analysis.published();
+    for item in &mut article.faq {
+        item.answer = std::mem::take(&mut item.answer).published();
+    }
     Ok(ArticlePage {
         article,
         public_url: state.config.public_url.clone(),
@@ -66,11 +102,8 @@ pub async fn get_article_page(slug: String) -> Result<ArticlePage, AppError> {
 pub async fn list_published_articles(page: i64) -> Result<Vec<ArticleSummary>, AppError> {
     use self::ssr::*;
     let state = expect_context::<AppState>();
-    let page = page.max(1);
-    state
-        .store
-        .list_published(PAGE_SIZE, (page - 1) * PAGE_SIZE)
-        .await
+    let offset = offset(page)?;
+    state.store.list_published(PAGE_SIZE, offset).await
 }
 
 /// A tag and a page of its published articles.
@@ -78,7 +111,7 @@ pub async fn list_published_articles(page: i64) -> Result<Vec<ArticleSummary>, A
 pub async fn list_tag(slug: String, page: i64) -> Result<Listing<Tag>, AppError> {
     use self::ssr::*;
     let state = expect_context::<AppState>();
-    let page = page.max(1);
+    let offset = offset(page)?;
     let tag = state
         .store
         .tag_by_slug(&slug)
@@ -86,7 +119,7 @@ pub async fn list_tag(slug: String, page: i64) -> Result<Listing<Tag>, AppError>
         .ok_or(AppError::NotFound)?;
     let mut articles = state
         .store
-        .list_published_by_tag(&slug, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+        .list_published_by_tag(&slug, PAGE_SIZE + 1, offset)
         .await?;
     let more = articles.len() as i64 > PAGE_SIZE;
     articles.truncate(PAGE_SIZE as usize);
@@ -102,7 +135,7 @@ pub async fn list_tag(slug: String, page: i64) -> Result<Listing<Tag>, AppError>
 pub async fn list_author(slug: String, page: i64) -> Result<Listing<AuthorProfile>, AppError> {
     use self::ssr::*;
     let state = expect_context::<AppState>();
-    let page = page.max(1);
+    let offset = offset(page)?;
     let author = state
         .store
         .author_by_slug(&slug)
@@ -110,7 +143,7 @@ pub async fn list_author(slug: String, page: i64) -> Result<Listing<AuthorProfil
         .ok_or(AppError::NotFound)?;
     let mut articles = state
         .store
-        .list_published_by_author(&slug, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+        .list_published_by_author(&slug, PAGE_SIZE + 1, offset)
         .await?;
     let more = articles.len() as i64 > PAGE_SIZE;
     articles.truncate(PAGE_SIZE as usize);
@@ -126,10 +159,12 @@ pub async fn list_author(slug: String, page: i64) -> Result<Listing<AuthorProfil
 pub async fn search_articles(query: String) -> Result<Vec<SearchHit>, AppError> {
     use self::ssr::*;
     let state = expect_context::<AppState>();
-    state
-        .store
-        .search(&search_terms(&query), SEARCH_RESULTS)
-        .await
+    let terms = search_terms(&query);
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let _permit = search_permit(&state).await?;
+    state.store.search(&terms, SEARCH_RESULTS).await
 }
 
 /// The newest corrections on published articles.

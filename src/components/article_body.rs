@@ -2,7 +2,7 @@
 //! Analysis & Impact, the FAQ island and the AI disclosure note.
 
 use super::faq_accordion::FaqAccordion;
-use crate::model::{reading_minutes, AiDisclosure, Article};
+use crate::model::{html_words, reading_minutes, AiDisclosure, Article};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
@@ -50,8 +50,7 @@ pub fn ArticleView(article: Article) -> impl IntoView {
             .collect_view();
         view! { <span class="byline">"By " {links}</span> }
     });
-    let words =
-        body.markdown.split_whitespace().count() + analysis.markdown.split_whitespace().count();
+    let words = html_words(&body.html) + html_words(&analysis.html);
     let dateline = published_at.map(|at| {
         let updated = article_modified.map(|updated_at| {
             view! {

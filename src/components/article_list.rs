@@ -4,11 +4,10 @@ use super::article_card::ArticleCard;
 use crate::model::ArticleSummary;
 use leptos::prelude::*;
 
-/// The page number in `?page=`, clamped to a sane range.
+/// The page number in `?page=`: 1 when absent; anything that isn't a whole number
+/// becomes 0, which the server answers as a page that doesn't exist.
 pub fn page_number(raw: Option<String>) -> i64 {
-    raw.and_then(|p| p.parse::<i64>().ok())
-        .unwrap_or(1)
-        .clamp(1, 100_000)
+    raw.map_or(1, |p| p.trim().parse::<i64>().unwrap_or(0))
 }
 
 #[component]

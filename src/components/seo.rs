@@ -82,7 +82,7 @@ pub fn json_ld(page: &ArticlePage) -> String {
             "mainEntity": a.faq.iter().map(|f| json!({
                 "@type": "Question",
                 "name": f.question,
-                "acceptedAnswer": { "@type": "Answer", "text": f.answer.markdown },
+                "acceptedAnswer": { "@type": "Answer", "text": f.answer.html },
             })).collect::<Vec<_>>(),
         }));
     }

@@ -1,8 +1,10 @@
 //! `/`: published articles, newest first, with page links that work without JavaScript.
 
+use super::not_found::NotFound;
 use super::{ErrorNote, Loading};
 use crate::api::public::{list_published_articles, PAGE_SIZE};
 use crate::components::article_list::{page_number, ArticleList};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -21,6 +23,8 @@ pub fn HomePage() -> impl IntoView {
                     Ok(list) if list.is_empty() && page == 1 => {
                         view! { <p>"Nothing has been published yet."</p> }.into_any()
                     }
+                    Ok(list) if list.is_empty() => view! { <NotFound/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
                     Ok(list) => {
                         let more = list.len() as i64 == PAGE_SIZE;
                         view! { <ArticleList articles=list base="/".to_string() page=page more=more/> }

@@ -26,6 +26,29 @@ pub const SESSION_COOKIE: &str = "gazette_session";
 pub const MIN_PASSWORD_CHARS: usize = 12;
 const MAX_PASSWORD_BYTES: usize = 1024;
 
+/// Password hashes and checks allowed to run at once: argon2 is deliberately expensive,
+/// and it runs on the blocking pool so the runtime that serves readers never waits on it.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Runs `f` (argon2 work) on the blocking pool, at most [`HASHING`] at a time, so a flood
+/// of junk logins or sign-ups queues there instead of stalling every reader.
+async fn off_runtime<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let _permit = HASHING.acquire().await.map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| AppError::Internal)
+}
+
+/// [`verify_password`] off the runtime.
+async fn check_password(password: &str, hash: &str) -> bool {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    off_runtime(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -65,6 +88,19 @@ pub fn check_new_password(password: &str) -> Result<(), FormError> {
         return Err(FormError::CommonPassword);
     }
     Ok(())
+}
+
+/// [`new_user`] with the hashing off the runtime.
+async fn new_user_off_runtime(
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<NewUser, FormError> {
+    let (email, name, password) = (email.to_string(), name.to_string(), password.to_string());
+    off_runtime(move || new_user(&email, &name, role, &password))
+        .await
+        .unwrap_or(Err(FormError::Unavailable))
 }
 
 /// Checks the fields of a new account and hashes its password.
@@ -232,23 +268,54 @@ pub fn lockout_delay(failures: i64, free: i64) -> Duration {
     Duration::seconds((30 * 2i64.pow(steps)).min(15 * 60))
 }
 
-/// Seconds until another attempt is allowed for these keys, if they are locked.
-pub(crate) async fn locked_for(
+/// Counts one attempt under each of `keys` *before* anything is checked, then says how
+/// long the caller must wait if the attempt is over a key's limit. Recording first is
+/// what makes the limit hold against parallel guesses: each sees every attempt made
+/// before it, so at most the allowed number get as far as a password check. A success
+/// clears the account's count ([`password_accepted`]).
+pub(crate) async fn attempt(
     store: &DynStore,
     keys: &[(String, i64)],
 ) -> Result<Option<i64>, AppError> {
+    let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    store.record_login_failure(&names).await?;
     let now = Utc::now();
     let mut wait = 0;
     for (key, free) in keys {
-        let (count, last) = store
+        let (count, _) = store
             .login_failures(key, now - Duration::minutes(FAILURE_WINDOW_MINUTES))
             .await?;
-        if let Some(last) = last {
-            let until = last + lockout_delay(count, *free);
-            wait = wait.max((until - now).num_seconds());
+        // `count` includes this attempt; the delay follows from the ones before it.
+        if count > *free {
+            wait = wait.max(lockout_delay(count - 1, *free).num_seconds());
         }
     }
     Ok((wait > 0).then_some(wait))
+}
+
+/// After a successful login: the account starts afresh, and the address keeps its
+/// count of failures but not this attempt (an office's staff share one address).
+pub(crate) async fn succeeded(state: &AppState, keys: &[(String, i64)]) -> Result<(), AppError> {
+    let (account, address) = (&keys[0].0, &keys[1].0);
+    state.store.clear_login_failures(account).await?;
+    state.store.forget_latest_attempt(address).await
+}
+
+/// Attempts allowed per client address within the window on the sign-up and password
+/// forms, before they answer 429.
+const FREE_FORM_ATTEMPTS: i64 = 10;
+
+/// The key a form's attempts from one address are counted under.
+fn form_key(form: &str, ip: Option<&str>) -> String {
+    format!("{form}:{}", ip.unwrap_or("unknown"))
+}
+
+/// Counts a sign-up or password-change attempt under `key` ([`form_key`]);
+/// `Some(seconds)` when the address is over the limit. A success is forgotten again
+/// ([`AccountStore::forget_latest_attempt`](super::db::AccountStore)), so only failures
+/// add up.
+pub(crate) async fn form_attempt(state: &AppState, key: &str) -> Result<Option<i64>, AppError> {
+    attempt(&state.store, &[(key.to_string(), FREE_FORM_ATTEMPTS)]).await
 }
 
 /// A small standalone staff page (for responses that are not app routes). `body` is
@@ -302,7 +369,7 @@ pub(crate) async fn verify_login_password(
         .find_login(&user.email)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    Ok(verify_password(password, &login.password_hash))
+    Ok(check_password(password, &login.password_hash).await)
 }
 
 /// `POST /admin/login`: a generic error for any failure, so accounts can't be enumerated.
@@ -317,7 +384,7 @@ pub async fn login(
 ) -> Response {
     let ip = audit::client_address(&state.config, client.map(|c| c.0 .0.ip()), &headers);
     let keys = failure_keys(&form.email, ip.as_deref());
-    match locked_for(&state.store, &keys).await {
+    match attempt(&state.store, &keys).await {
         Ok(Some(seconds)) => return too_many_attempts(seconds),
         Ok(None) => {}
         Err(e) => return error_redirect("/admin/login", form_error(&e)),
@@ -327,10 +394,11 @@ pub async fn login(
         Err(e) => return error_redirect("/admin/login", form_error(&e)),
     };
     let ok = match &found {
-        Some(u) => verify_password(&form.password, &u.password_hash),
+        Some(u) => check_password(&form.password, &u.password_hash).await,
         None => {
             // Spend the same time as a real check so a missing account isn't revealed.
-            let _ = hash_password(&form.password);
+            let password = form.password.clone();
+            let _ = off_runtime(move || hash_password(&password)).await;
             false
         }
     };
@@ -339,12 +407,7 @@ pub async fn login(
         _ => {
             let email = keys[0].0.trim_start_matches("account:");
             audit::record(&state.store, Some(email), "login failed", "", ip).await;
-            let names: Vec<String> = keys.into_iter().map(|(k, _)| k).collect();
-            state
-                .store
-                .record_login_failure(&names)
-                .await
-                .map(|()| error_redirect("/admin/login", FormError::InvalidLogin))
+            Ok(error_redirect("/admin/login", FormError::InvalidLogin))
         }
     };
     outcome.unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e)))
@@ -364,7 +427,7 @@ async fn password_accepted(
         return super::two_factor::challenge(state, user).await;
     }
     audit::record(&state.store, Some(&user.email), "login", "", ip).await;
-    state.store.clear_login_failures(&keys[0].0).await?;
+    succeeded(state, keys).await?;
     // A fresh token at every login: a session id planted before login is dropped.
     if let Some(old) = session_hash(headers) {
         state.store.delete_session(&old).await?;
@@ -409,10 +472,31 @@ pub struct SetupForm {
     password: String,
 }
 
+/// The client address of a form post, as [`audit::client_address`] reads it.
+fn form_ip(
+    state: &AppState,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: &HeaderMap,
+) -> Option<String> {
+    audit::client_address(&state.config, client.map(|c| c.0 .0.ip()), headers)
+}
+
 /// `POST /admin/setup`: the one-time link creates the first owner and logs them in.
-pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -> Response {
+pub async fn setup(
+    State(state): State<AppState>,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    Form(form): Form<SetupForm>,
+) -> Response {
     let back = format!("/admin/setup?token={}", urlencode(&form.token));
-    let new = match new_user(&form.email, &form.name, Role::Owner, &form.password) {
+    let key = form_key("setup", form_ip(&state, client, &headers).as_deref());
+    match form_attempt(&state, &key).await {
+        Ok(Some(seconds)) => return too_many_attempts(seconds),
+        Ok(None) => {}
+        Err(e) => return error_redirect(&back, form_error(&e)),
+    }
+    let new = match new_user_off_runtime(&form.email, &form.name, Role::Owner, &form.password).await
+    {
         Ok(n) => n,
         Err(e) => return error_redirect(&back, e),
     };
@@ -420,7 +504,7 @@ pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -
         .store
         .create_owner_with_token(&hash_token(&form.token), &new)
         .await;
-    signed_up(&state, created, "owner account created", &back).await
+    signed_up(&state, created, "owner account created", &back, &key).await
 }
 
 /// Finishes a sign-up (set-up link or invitation): records it and logs the new user in,
@@ -430,10 +514,14 @@ async fn signed_up(
     created: Result<User, AppError>,
     action: &str,
     back: &str,
+    attempt_key: &str,
 ) -> Response {
     match created {
         Ok(user) => {
             audit::record(&state.store, Some(&user.email), action, "", None).await;
+            if let Err(e) = state.store.forget_latest_attempt(attempt_key).await {
+                tracing::warn!(error = %e, "could not forget a successful sign-up attempt");
+            }
             start_session(state, &user, "/admin")
                 .await
                 .unwrap_or_else(|e| error_redirect("/admin/login", form_error(&e)))
@@ -452,20 +540,29 @@ pub struct InviteForm {
 /// and a session; the link stops working.
 pub async fn accept_invite(
     State(state): State<AppState>,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     Form(form): Form<InviteForm>,
 ) -> Response {
     let back = format!("/admin/invite?token={}", urlencode(&form.token));
+    let key = form_key("invite", form_ip(&state, client, &headers).as_deref());
+    match form_attempt(&state, &key).await {
+        Ok(Some(seconds)) => return too_many_attempts(seconds),
+        Ok(None) => {}
+        Err(e) => return error_redirect(&back, form_error(&e)),
+    }
     if let Err(e) = check_new_password(&form.password) {
         return error_redirect(&back, e);
     }
-    let Ok(hash) = hash_password(&form.password) else {
+    let password = form.password.clone();
+    let Ok(Ok(hash)) = off_runtime(move || hash_password(&password)).await else {
         return error_redirect(&back, FormError::Unavailable);
     };
     let created = state
         .store
         .accept_invite(&hash_token(&form.token), &hash)
         .await;
-    signed_up(&state, created, "invitation accepted", &back).await
+    signed_up(&state, created, "invitation accepted", &back, &key).await
 }
 
 #[derive(Deserialize)]
@@ -477,6 +574,7 @@ pub struct PasswordForm {
 /// `POST /admin/account/password`: needs the current password; ends every other session.
 pub async fn change_password(
     State(state): State<AppState>,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
@@ -484,6 +582,12 @@ pub async fn change_password(
         return Redirect::to("/admin/login").into_response();
     };
     let back = "/admin/account";
+    let key = form_key("password", form_ip(&state, client, &headers).as_deref());
+    match form_attempt(&state, &key).await {
+        Ok(Some(seconds)) => return too_many_attempts(seconds),
+        Ok(None) => {}
+        Err(e) => return error_redirect(back, form_error(&e)),
+    }
     match verify_login_password(&state, &user, &form.current).await {
         Ok(true) => {}
         Ok(false) => return error_redirect(back, FormError::WrongPassword),
@@ -493,12 +597,14 @@ pub async fn change_password(
         return error_redirect(back, e);
     }
     let result = async {
-        let hash = hash_password(&form.new)?;
+        let new = form.new.clone();
+        let hash = off_runtime(move || hash_password(&new)).await??;
         state.store.set_password(user.id, &hash).await?;
         state
             .store
             .delete_sessions_of(user.id, session_hash(&headers).as_deref())
-            .await
+            .await?;
+        state.store.forget_latest_attempt(&key).await
     }
     .await;
     match result {

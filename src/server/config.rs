@@ -2,6 +2,7 @@
 
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 /// Where the SQLite database lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gazette.db";
@@ -15,6 +16,12 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed (`GAZETTE_TRUSTED_PROXIES`:
     /// addresses or CIDR ranges, comma-separated). Empty: the header is ignored.
     pub trusted_proxies: Vec<IpNet>,
+    /// How often each instance looks for scheduled articles that are due
+    /// (`GAZETTE_SCHEDULE_INTERVAL_MS`, default 5,000).
+    pub schedule_interval: Duration,
+    /// Memory budget of the page cache in bytes (`GAZETTE_PAGE_CACHE_MB`, default 32;
+    /// 0 turns the cache off).
+    pub page_cache_bytes: u64,
 }
 
 impl Config {
@@ -37,11 +44,24 @@ impl Config {
         }
         let trusted_proxies =
             parse_proxies(&std::env::var("GAZETTE_TRUSTED_PROXIES").unwrap_or_default())?;
+        let schedule_interval = Duration::from_millis(number(
+            "GAZETTE_SCHEDULE_INTERVAL_MS",
+            5_000,
+            100..=3_600_000,
+        )?);
+        let page_cache_bytes = number(
+            "GAZETTE_PAGE_CACHE_MB",
+            super::page_cache::DEFAULT_BUDGET_MB,
+            0..=65_536,
+        )? * 1024
+            * 1024;
         Ok(Config {
+            page_cache_bytes,
             database_url,
             site_addr,
             public_url,
             trusted_proxies,
+            schedule_interval,
         })
     }
 
@@ -74,9 +94,38 @@ impl Config {
         self.trusted_proxies.iter().any(|net| net.contains(&ip))
     }
 
+    /// The public site's origin (`scheme://host[:port]`), which a browser sends as
+    /// `Origin` on the site's own form posts and calls.
+    pub fn public_origin(&self) -> &str {
+        let after_scheme = self.public_url.find("://").map_or(0, |i| i + 3);
+        match self.public_url[after_scheme..].find('/') {
+            Some(i) => &self.public_url[..after_scheme + i],
+            None => &self.public_url,
+        }
+    }
+
     /// Cookies carry `Secure` whenever the public site is served over HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+}
+
+/// A whole number from the environment variable `name`, `default` when unset.
+fn number(name: &str, default: u64, range: std::ops::RangeInclusive<u64>) -> Result<u64, String> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| {
+                format!(
+                    "{name} '{v}' must be a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                )
+            }),
     }
 }
 
@@ -108,6 +157,8 @@ mod tests {
             site_addr: "127.0.0.1:3000".parse().unwrap(),
             public_url: "http://127.0.0.1:3000".into(),
             trusted_proxies: parse_proxies(proxies).unwrap(),
+            schedule_interval: Duration::from_secs(5),
+            page_cache_bytes: 0,
         }
     }
 
@@ -146,6 +197,14 @@ mod tests {
         let c = config("10.0.0.1");
         assert_eq!(c.client_ip(ip("10.0.0.1"), &[]), ip("10.0.0.1"));
         assert_eq!(c.client_ip(ip("10.0.0.1"), &["not-an-ip"]), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn the_public_origin_is_scheme_host_and_port_without_a_path() {
+        let mut c = config("");
+        assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
+        c.public_url = "https://news.example/edition".into();
+        assert_eq!(c.public_origin(), "https://news.example");
     }
 
     #[test]

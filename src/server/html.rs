@@ -1,10 +1,11 @@
-//! Two fixes to the HTML leptos 0.8 renders, so every page passes an HTML validator:
-//! its empty hydration markers `<!>` are bogus comments to the HTML parser (written
-//! here as the equivalent `<!---->`, which the browser parses into the same empty
-//! comment node, so hydration sees an identical DOM), and its resource hints carry the
-//! script nonce as their `crossorigin` value (written here as `anonymous`, which is
-//! what the browser assumed for the unknown value anyway). A script leptos streams after
-//! `</html>` is moved inside `<body>`.
+//! A fix to the HTML leptos 0.8 renders, so every page passes an HTML validator: its
+//! empty hydration markers `<!>` are bogus comments to the HTML parser (written here as
+//! the equivalent `<!---->`, which the browser parses into the same empty comment node,
+//! so hydration sees an identical DOM). Text can't contain `<!>`: leptos escapes `<` in
+//! text and attributes, so only its own markers match. The scripts leptos streams after
+//! `</html>` (its empty resource tables) are moved inside `<body>`, without the
+//! per-request nonce it gives them: the policy trusts them by hash, and a page that
+//! doesn't change from one request to the next keeps its `ETag`.
 
 use axum::extract::Request;
 use axum::http::header;
@@ -36,34 +37,31 @@ pub async fn valid_html(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(fixed))
 }
 
-/// Rewrites the markers and `crossorigin` values described in the module comment, and
-/// moves anything streamed after `</html>` (leptos appends a resource script there) to
-/// just before `</body>`, where it runs at the same moment.
+/// Rewrites the markers described in the module comment, and moves anything streamed
+/// after `</html>` (leptos appends a resource script there) to just before `</body>`,
+/// where it runs at the same moment.
 pub fn tidy(html: &str) -> String {
     let mut html = html.replace("<!>", "<!---->");
     if let Some(end) = html.rfind("</body></html>") {
-        let trailing = html[end + "</body></html>".len()..].to_string();
+        let trailing = without_nonces(&html[end + "</body></html>".len()..]);
         if !trailing.trim().is_empty() {
             html.truncate(end);
             html.push_str(&trailing);
             html.push_str("</body></html>");
         }
     }
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html.as_str();
-    const ATTR: &str = "crossorigin=\"";
+    html
+}
+
+/// `scripts` (leptos's own, after `</html>`) without their `nonce="…"` attributes.
+fn without_nonces(scripts: &str) -> String {
+    const ATTR: &str = " nonce=\"";
+    let mut out = String::with_capacity(scripts.len());
+    let mut rest = scripts;
     while let Some(i) = rest.find(ATTR) {
-        let value_start = i + ATTR.len();
-        let Some(len) = rest[value_start..].find('"') else {
-            break;
-        };
-        let value = &rest[value_start..value_start + len];
-        out.push_str(&rest[..value_start]);
-        out.push_str(match value {
-            "use-credentials" => "use-credentials",
-            _ => "anonymous",
-        });
-        rest = &rest[value_start + len..];
+        out.push_str(&rest[..i]);
+        let value = &rest[i + ATTR.len()..];
+        rest = value.find('"').map_or("", |end| &value[end + 1..]);
     }
     out.push_str(rest);
     out
@@ -74,11 +72,18 @@ mod tests {
     use super::tidy;
 
     #[test]
-    fn markers_and_nonce_crossorigin_become_valid_html() {
-        let html = r#"<link rel="modulepreload" href="/pkg/a.js" crossorigin="Xy_z"><p>a<!>b</p><a crossorigin="use-credentials"></body></html><script>x()</script>"#;
+    fn markers_become_valid_html_and_trailing_scripts_move_into_the_body() {
+        let html = r#"<p>a<!>b</p></body></html><script nonce="Xy_z">x()</script>"#;
         assert_eq!(
             tidy(html),
-            r#"<link rel="modulepreload" href="/pkg/a.js" crossorigin="anonymous"><p>a<!---->b</p><a crossorigin="use-credentials"><script>x()</script></body></html>"#
+            r#"<p>a<!---->b</p><script>x()</script></body></html>"#
         );
+    }
+
+    #[test]
+    fn text_that_looks_like_an_attribute_is_left_alone() {
+        let html =
+            r#"<h1>Why crossorigin="anonymous matters, nonce="a"</h1><p>x</p></body></html>"#;
+        assert_eq!(tidy(html), html);
     }
 }

@@ -1,6 +1,7 @@
 //! Server-only code: configuration, state, the HTTP app, authentication, Markdown
 //! rendering, the importer, and the store.
 
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod commands;
@@ -10,6 +11,7 @@ pub mod diff;
 pub mod feeds;
 pub mod html;
 pub mod import;
+pub mod page_cache;
 pub mod render;
 pub mod startup;
 pub mod state;

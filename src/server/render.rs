@@ -139,6 +139,37 @@ pub fn table_of_contents(source: &str) -> Vec<(String, String)> {
     heading_ids(&events)
 }
 
+/// The text of sanitised HTML, as a reader sees it: tags dropped (block ends become line
+/// breaks) and the entities the renderer writes decoded. What search indexes and quotes,
+/// so nothing of the Markdown source (comments, say) is ever found or shown.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('>') {
+            Some(end) => {
+                let tag = &rest[start..start + end + 1];
+                const BLOCK_ENDS: [&str; 7] =
+                    ["</p", "</li", "<br", "</h", "</blockquote", "</pre", "</tr"];
+                if BLOCK_ENDS.iter().any(|b| tag.starts_with(b)) {
+                    out.push('\n');
+                }
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 /// A URL- and id-safe slug; never empty.
 pub fn slugify(text: &str) -> String {
     let s = slug::slugify(text);
@@ -207,6 +238,21 @@ mod tests {
         assert_eq!(
             toc,
             ["sec-what-happened", "sec-reaction", "sec-what-happened-2"]
+        );
+    }
+
+    #[test]
+    fn indexed_text_has_no_markup_and_no_hidden_source() {
+        let r = markdown("A *bold* claim &amp; more.\n\n<!-- off the record -->\n\n- one\n- two");
+        let text = html_text(&r.html);
+        assert!(text.contains("A bold claim & more."), "{text}");
+        assert!(
+            text.contains("one\ntwo") || text.contains("one\n\ntwo"),
+            "{text:?}"
+        );
+        assert!(
+            !text.contains('<') && !text.contains("off the record"),
+            "{text}"
         );
     }
 

@@ -7,6 +7,7 @@ use super::config::Config;
 use super::db::DynStore;
 use super::feeds;
 use super::import;
+use super::page_cache;
 use super::state::AppState;
 use super::two_factor;
 use crate::app::{shell, App};
@@ -20,8 +21,8 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sha2::Digest;
-use std::sync::Arc;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::services::ServeDir;
 
 /// The bundled sample article, imported into an empty database.
 const SEED_ARTICLE: &str = include_str!("../../fixtures/seed-article.txt");
@@ -49,13 +50,13 @@ pub async fn serve() -> Result<(), String> {
         None
     };
 
-    let leptos_options = leptos_options(&config);
-    let state = AppState {
-        leptos_options,
-        store,
-        config: Arc::new(config.clone()),
-    };
-    tokio::spawn(publish_scheduled(state.store.clone()));
+    let state = AppState::new(leptos_options(&config), store, config.clone());
+    page_cache::refresh(&state.cache, &state.store).await;
+    tokio::spawn(page_cache::watch(state.cache.clone(), state.store.clone()));
+    tokio::spawn(publish_scheduled(
+        state.store.clone(),
+        state.config.schedule_interval,
+    ));
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
@@ -65,28 +66,49 @@ pub async fn serve() -> Result<(), String> {
     }
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))
 }
 
-/// How often each instance looks for scheduled articles that are due.
-const SCHEDULE_POLL: std::time::Duration = std::time::Duration::from_secs(5);
+/// Ctrl-C or SIGTERM (what service managers send): stop accepting, let requests in
+/// flight finish, then exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
 
-/// Publishes scheduled articles when their time comes. Every instance runs this; the
-/// store publishes each article exactly once. Survives restarts: the schedule is data.
-async fn publish_scheduled(store: DynStore) {
-    let mut tick = tokio::time::interval(SCHEDULE_POLL);
+/// Publishes scheduled articles when their time comes, looking every `interval`. Every
+/// instance runs this; the store publishes each article exactly once. Survives restarts:
+/// the schedule is data.
+async fn publish_scheduled(store: DynStore, interval: std::time::Duration) {
+    let mut tick = tokio::time::interval(interval);
     loop {
         tick.tick().await;
         match store.publish_due(chrono::Utc::now()).await {
-            Ok(published) => {
+            Ok(published) if !published.is_empty() => {
                 for a in published {
                     tracing::info!(slug = %a.slug, "published on schedule");
                 }
             }
+            Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "scheduled publishing failed; retrying"),
         }
     }
@@ -125,10 +147,16 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-/// The whole HTTP application for `state`.
+/// The whole HTTP application for `state`. Outermost first: the page cache (so a hit
+/// costs nothing else), cross-site write refusal, headers, compression of what the cache
+/// doesn't hold, validators, HTML fixes, error statuses, then the routes.
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let opts = state.leptos_options.clone();
+    let pkg = ServeDir::new(format!("{}/pkg", opts.site_root))
+        .precompressed_br()
+        .precompressed_gzip();
+    let cache_state = (state.cache.clone(), state.store.clone());
     Router::new()
         .route("/admin/login", post(auth::login))
         .route("/admin/logout", post(auth::logout))
@@ -158,6 +186,7 @@ pub fn app(state: AppState) -> Router {
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/news-sitemap.xml", get(feeds::news_sitemap))
         .route("/robots.txt", get(feeds::robots))
+        .nest_service("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, || {}, move || shell(opts.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -166,9 +195,16 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn(super::html::valid_html))
         .layer(middleware::from_fn(conditional_get))
-        .layer(middleware::from_fn(headers))
-        .layer(middleware::from_fn(refuse_cross_site))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(middleware::from_fn_with_state(state.clone(), headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            refuse_cross_site,
+        ))
+        .layer(middleware::from_fn_with_state(
+            cache_state,
+            page_cache::serve,
+        ))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .with_state(state)
 }
@@ -201,7 +237,8 @@ async fn error_status(req: Request, next: Next) -> Response {
 }
 
 /// Answers `If-None-Match` with 304 for public pages, feeds and sitemaps: their ETag is
-/// a hash of the body (weak, since compression may change the bytes sent).
+/// a hash of the body (weak, since compression may change the bytes sent). Pages carry
+/// no per-request nonce, so an unchanged page always hashes the same.
 async fn conditional_get(req: Request, next: Next) -> Response {
     let path = req.uri().path();
     if !matches!(*req.method(), Method::GET | Method::HEAD)
@@ -220,7 +257,7 @@ async fn conditional_get(req: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let digest = sha2::Sha256::digest(without_nonce(&bytes));
+    let digest = sha2::Sha256::digest(&bytes);
     let tag = format!(
         "W/\"{}\"",
         digest[..12]
@@ -244,40 +281,11 @@ async fn conditional_get(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-/// The body with its per-request script nonce removed, so that unchanged pages hash the
-/// same. (The CSP does not rely on the nonce, so a cached copy's old nonce is harmless.)
-fn without_nonce(body: &[u8]) -> Vec<u8> {
-    const MARK: &[u8] = b"nonce=\"";
-    let Some(start) = body
-        .windows(MARK.len())
-        .position(|w| w == MARK)
-        .map(|i| i + MARK.len())
-    else {
-        return body.to_vec();
-    };
-    let Some(len) = body[start..].iter().position(|b| *b == b'"') else {
-        return body.to_vec();
-    };
-    let nonce = &body[start..start + len];
-    if nonce.is_empty() {
-        return body.to_vec();
-    }
-    let mut out = Vec::with_capacity(body.len());
-    let mut i = 0;
-    while i < body.len() {
-        if body[i..].starts_with(nonce) {
-            i += nonce.len();
-        } else {
-            out.push(body[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Refuses state-changing requests sent from another site (CSRF): a foreign `Origin`
-/// or `Sec-Fetch-Site: cross-site` gets 403 before any handler runs.
-async fn refuse_cross_site(req: Request, next: Next) -> Response {
+/// Refuses state-changing requests sent from another site (CSRF): `Sec-Fetch-Site:
+/// cross-site`, or an `Origin` that is not exactly the configured public origin (scheme,
+/// host and port; the `Host` header is the client's to choose, so it proves nothing),
+/// gets 403 before any handler runs.
+async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
@@ -285,17 +293,9 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
     let cross_site = h
         .get("sec-fetch-site")
         .is_some_and(|v| v.as_bytes() == b"cross-site");
-    let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
     let foreign_origin = h
         .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|origin| {
-            let origin_host = origin
-                .split_once("://")
-                .map(|(_, rest)| rest)
-                .unwrap_or(origin);
-            Some(origin_host) != host
-        });
+        .is_some_and(|origin| origin.as_bytes() != state.config.public_origin().as_bytes());
     if cross_site || foreign_origin {
         return (
             StatusCode::FORBIDDEN,
@@ -307,31 +307,54 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
 }
 
 /// Security headers on every response, and caching rules per route: staff pages and the
-/// API are never cached, built assets briefly, public pages for a minute.
-async fn headers(req: Request, next: Next) -> Response {
+/// API are never cached; built assets with hashed names forever, other assets for five
+/// minutes; public pages for a minute.
+async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    let set = |h: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
-        h.entry(name).or_insert(HeaderValue::from_static(value));
+    let set = |h: &mut axum::http::HeaderMap, name: &'static str, value: HeaderValue| {
+        h.entry(name).or_insert(value);
     };
-    set(h, "x-content-type-options", "nosniff");
-    set(h, "x-frame-options", "DENY");
-    set(h, "referrer-policy", "strict-origin-when-cross-origin");
     set(
         h,
-        "content-security-policy",
-        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; \
-         base-uri 'self'; form-action 'self'",
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
     );
+    set(h, "x-frame-options", HeaderValue::from_static("DENY"));
+    set(
+        h,
+        "referrer-policy",
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    if let Ok(csp) = HeaderValue::from_str(&state.assets.csp) {
+        set(h, "content-security-policy", csp);
+    }
+    if state.config.secure_cookies() {
+        set(
+            h,
+            "strict-transport-security",
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
     let cache = if path.starts_with("/admin") || path.starts_with("/api") {
         "private, no-store"
-    } else if path.starts_with("/pkg/") {
-        "public, max-age=3600"
+    } else if path.starts_with("/pkg/") && is_hashed_asset(&path) {
+        "public, max-age=31536000, immutable"
+    } else if path.starts_with("/pkg/") || path == "/favicon.svg" {
+        "public, max-age=300"
     } else {
         "public, max-age=60"
     };
-    set(h, "cache-control", cache);
+    set(h, "cache-control", HeaderValue::from_static(cache));
     res
+}
+
+/// Whether `path` names a built asset by its content hash (`name.<16 hex>.ext`).
+fn is_hashed_asset(path: &str) -> bool {
+    let mut parts = path.rsplit('.');
+    let _ext = parts.next();
+    parts
+        .next()
+        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }

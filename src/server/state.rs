@@ -1,7 +1,9 @@
 //! Application state handed to handlers, pages and server functions through context.
 
+use super::assets::Assets;
 use super::config::Config;
 use super::db::DynStore;
+use super::page_cache::{PageCache, SharedCache};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -11,4 +13,28 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: DynStore,
     pub config: Arc<Config>,
+    /// The island bundle's names and the policy that trusts its boot script.
+    pub assets: Arc<Assets>,
+    /// Rendered public pages for anonymous readers.
+    pub cache: SharedCache,
+    /// Places for expensive public work (search) that may run at once, so a flood of it
+    /// can't take every database connection from the rest of the site.
+    pub heavy: Arc<tokio::sync::Semaphore>,
+}
+
+/// Searches that may run at once on one instance (of the eight pooled connections).
+pub const HEAVY_PERMITS: usize = 2;
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, store: DynStore, config: Config) -> Self {
+        let assets = Assets::load(&leptos_options.site_root, config.secure_cookies());
+        AppState {
+            cache: PageCache::new(config.page_cache_bytes),
+            leptos_options,
+            store,
+            config: Arc::new(config),
+            assets: Arc::new(assets),
+            heavy: Arc::new(tokio::sync::Semaphore::new(HEAVY_PERMITS)),
+        }
+    }
 }

@@ -204,7 +204,7 @@ pub async fn login_code(
             .filter(|m| m.active)
             .ok_or(AppError::Unauthorized)?;
         let keys = super::auth::failure_keys(&member.user.email, ip.as_deref());
-        if let Some(seconds) = super::auth::locked_for(&state.store, &keys).await? {
+        if let Some(seconds) = super::auth::attempt(&state.store, &keys).await? {
             return Ok(super::auth::too_many_attempts(seconds));
         }
         let secret = state.store.two_factor(user_id).await?.secret;
@@ -221,8 +221,6 @@ pub async fn login_code(
                 ip.clone(),
             )
             .await;
-            let names: Vec<String> = keys.into_iter().map(|(k, _)| k).collect();
-            state.store.record_login_failure(&names).await?;
             return Ok(error_redirect(
                 "/admin/login/two-factor",
                 FormError::InvalidCode,
@@ -232,7 +230,7 @@ pub async fn login_code(
             .store
             .delete_login_challenge(&hash_token(&token))
             .await?;
-        state.store.clear_login_failures(&keys[0].0).await?;
+        super::auth::succeeded(&state, &keys).await?;
         let action = format!("login (password and {proof})");
         audit::record(&state.store, Some(&member.user.email), &action, "", ip).await;
         let mut res = start_session(&state, &member.user, "/admin").await?;

@@ -14,7 +14,6 @@ use gazette::server::state::AppState;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -22,6 +21,7 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct Site {
     pub app: Router,
     pub store: DynStore,
+    pub cache: gazette::server::page_cache::SharedCache,
     pub url: String,
     _db: TestDb,
 }
@@ -120,6 +120,17 @@ impl Site {
 
     /// A site behind the reverse proxies listed in `trusted_proxies`.
     pub async fn with_config(public_url: &str, trusted_proxies: &str) -> Self {
+        Self::build(public_url, trusted_proxies, 0).await
+    }
+
+    /// A site with its page cache on (`budget` bytes), as the server runs it. The other
+    /// sites leave it off, so a test that writes through the store and reads at once
+    /// isn't waiting for the cache's next look at the content version.
+    pub async fn with_page_cache(budget: u64) -> Self {
+        Self::build("http://127.0.0.1:3000", "", budget).await
+    }
+
+    async fn build(public_url: &str, trusted_proxies: &str, page_cache_bytes: u64) -> Self {
         let db = TestDb::new().await;
         let url = db.url.clone();
         let store = db::connect(&url).await.unwrap();
@@ -129,18 +140,28 @@ impl Site {
             site_addr: "127.0.0.1:3000".parse().unwrap(),
             public_url: public_url.into(),
             trusted_proxies: gazette::server::config::parse_proxies(trusted_proxies).unwrap(),
+            schedule_interval: std::time::Duration::from_secs(5),
+            page_cache_bytes,
         };
-        let state = AppState {
-            leptos_options: LeptosOptions::builder().output_name("gazette").build(),
-            store: store.clone(),
-            config: Arc::new(config),
-        };
+        let state = AppState::new(
+            LeptosOptions::builder().output_name("gazette").build(),
+            store.clone(),
+            config,
+        );
+        let cache = state.cache.clone();
+        gazette::server::page_cache::refresh(&cache, &store).await;
         Site {
             app: gazette::server::startup::app(state),
             store,
+            cache,
             url,
             _db: db,
         }
+    }
+
+    /// A folder that lives as long as the site (for files a test hands to the CLI).
+    pub fn dir(&self) -> &std::path::Path {
+        self._db.dir.path()
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
@@ -191,8 +212,12 @@ impl Site {
             role.as_str(),
             COUNTER.fetch_add(1, Ordering::SeqCst)
         );
-        let new =
-            auth::new_user(&email, &format!("Test {}", role.as_str()), role, PASSWORD).unwrap();
+        let new = db::NewUser {
+            email,
+            name: format!("Test {}", role.as_str()),
+            role,
+            password_hash: fixture_hash().to_string(),
+        };
         self.store.create_user(&new).await.unwrap()
     }
 
@@ -214,6 +239,22 @@ impl Site {
     pub async fn article_count(&self) -> i64 {
         self.store.count_articles().await.unwrap()
     }
+}
+
+/// [`PASSWORD`] hashed with deliberately cheap argon2id parameters, once per test run:
+/// fixtures need a valid hash, not a strong one, and a full-strength hash per test user
+/// dominated the run. Verification reads the parameters from the hash itself; a test in
+/// `accounts.rs` checks that real accounts get full-strength hashes.
+pub fn fixture_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+        let params = argon2::Params::new(256, 1, 1, None).unwrap();
+        argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+            .hash_password(PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng))
+            .unwrap()
+            .to_string()
+    })
 }
 
 pub fn sample_draft(title: &str) -> ArticleDraft {

@@ -116,6 +116,9 @@ pub trait MaintenanceStore: Send + Sync {
     /// Applies pending migrations; safe to call from several instances at once.
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;
+    /// The content version: a counter the database bumps on every change readers can
+    /// see, whichever process made it (see the `content_version` migration).
+    async fn content_version(&self) -> Result<i64>;
 }
 
 /// Staff accounts, invites, roles, set-up tokens, passwords, the audit log, failed
@@ -164,6 +167,9 @@ pub trait AccountStore: Send + Sync {
     /// Records one failed login under each key, pruning records older than an hour.
     async fn record_login_failure(&self, keys: &[String]) -> Result<()>;
     async fn clear_login_failures(&self, key: &str) -> Result<()>;
+    /// Forgets the latest attempt recorded under `key` (one that turned out to succeed),
+    /// leaving the others counted.
+    async fn forget_latest_attempt(&self, key: &str) -> Result<()>;
 }
 
 /// Login sessions.

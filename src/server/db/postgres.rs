@@ -98,7 +98,8 @@ impl PgStore {
     }
 
     /// PostgreSQL full-text search: every term must match (`plainto_tsquery` takes no
-    /// query syntax); ranked by `ts_rank` over the weighted document.
+    /// query syntax); ranked by `ts_rank` over the weighted document, cut to `limit`
+    /// before any snippet is built.
     async fn search_rows(
         pool: &PgPool,
         terms: &[String],
@@ -109,19 +110,30 @@ impl PgStore {
             super::common::MATCH_START,
             super::common::MATCH_END
         );
+        // A search may take at most a few seconds, whatever the words.
+        let mut tx = pool.begin().await?;
+        sqlx::query("SET LOCAL statement_timeout = '3s'")
+            .execute(&mut *tx)
+            .await?;
         let rows: Vec<SearchRow> = sqlx::query_as(
-            "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, a.version, \
+            "WITH q AS (SELECT plainto_tsquery('english', $1) AS q), \
+             hits AS (SELECT s.article_id, ts_rank(s.doc, q.q) AS rank, a.published_at \
+               FROM article_search s JOIN articles a ON a.id = s.article_id, q \
+               WHERE s.doc @@ q.q AND a.status = 'published' \
+               ORDER BY rank DESC, a.published_at DESC LIMIT $2) \
+             SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, a.version, \
              ts_headline('english', s.title || ' ' || s.dek || ' ' || s.takeaways || ' ' || s.faq || ' ' || s.body, \
-             q, $3) AS snippet \
-             FROM article_search s JOIN articles a ON a.id = s.article_id, plainto_tsquery('english', $1) q \
-             WHERE s.doc @@ q AND a.status = 'published' \
-             ORDER BY ts_rank(s.doc, q) DESC, a.published_at DESC LIMIT $2",
+             q.q, $3) AS snippet \
+             FROM hits JOIN articles a ON a.id = hits.article_id \
+             JOIN article_search s ON s.article_id = hits.article_id, q \
+             ORDER BY hits.rank DESC, hits.published_at DESC",
         )
         .bind(terms.join(" "))
         .bind(limit)
         .bind(options)
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(rows.into_iter().map(|r| (r.summary, r.snippet)).collect())
     }
 

@@ -44,6 +44,21 @@ pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
 }
 
+/// Whether a migration failed because another process was applying the same one.
+fn lost_migration_race(e: &sqlx::migrate::MigrateError) -> bool {
+    use sqlx::migrate::MigrateError;
+    let db_error = match e {
+        MigrateError::Execute(sqlx::Error::Database(d))
+        | MigrateError::ExecuteMigration(sqlx::Error::Database(d), _) => d,
+        _ => return false,
+    };
+    let message = db_error.message();
+    message.contains("already exists")
+        || message.contains("duplicate column name")
+        || message.contains("database is locked")
+        || message.contains("UNIQUE constraint failed: _sqlx_migrations")
+}
+
 impl SqliteStore {
     pub async fn connect(url: &str) -> std::result::Result<Self, String> {
         let opts = SqliteConnectOptions::from_str(url)
@@ -81,14 +96,16 @@ impl SqliteStore {
     }
 
     /// SQLite has no migration lock: when another process applies the same migration at
-    /// the same moment, ours fails on the existing table; trying again finds it recorded.
+    /// the same moment, ours fails on the table it just created, on its record of the
+    /// migration, or on its lock; trying again finds the migration recorded. Only those
+    /// errors are retried: any other migration failure is reported at once.
     async fn run_migrations(&self) -> super::Result<()> {
         let mut attempt = 0;
         loop {
             match sqlx::migrate!("./migrations/sqlite").run(&self.pool).await {
                 Ok(()) => return Ok(()),
                 // Each retry gets past at least one migration the other process applied.
-                Err(_) if attempt < 30 => {
+                Err(e) if attempt < 30 && lost_migration_race(&e) => {
                     attempt += 1;
                     tokio::time::sleep(Duration::from_millis(50 * attempt.min(10))).await;
                 }
@@ -134,7 +151,9 @@ impl SqliteStore {
     }
 
     /// FTS5 search: every term must match (each is quoted, so no query syntax gets
-    /// through); ranked by bm25 with the headline weighted highest.
+    /// through); ranked by bm25 with the headline weighted highest. The inner query ranks
+    /// and cuts to `limit` first, so snippets are built for the rows shown only (building
+    /// them for every match made a common word take seconds).
     async fn search_rows(
         pool: &SqlitePool,
         terms: &[String],
@@ -149,8 +168,12 @@ impl SqliteStore {
             "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, a.version, \
              snippet(article_search, -1, char(1), char(2), '…', 24) AS snippet \
              FROM article_search JOIN articles a ON a.id = article_search.rowid \
-             WHERE article_search MATCH $1 AND a.status = 'published' \
-             ORDER BY bm25(article_search, 10.0, 4.0, 1.0, 3.0, 2.0) LIMIT $2",
+             WHERE article_search MATCH $1 AND article_search.rowid IN (\
+               SELECT article_search.rowid FROM article_search \
+               JOIN articles p ON p.id = article_search.rowid \
+               WHERE article_search MATCH $1 AND p.status = 'published' \
+               ORDER BY bm25(article_search, 10.0, 4.0, 1.0, 3.0, 2.0) LIMIT $2) \
+             ORDER BY bm25(article_search, 10.0, 4.0, 1.0, 3.0, 2.0)",
         )
         .bind(query)
         .bind(limit)

@@ -49,17 +49,19 @@ impl AccountStore for Backend {
 
     async fn create_owner_with_token(&self, token_hash: &str, new: &NewUser) -> Result<User> {
         let mut tx = self.begin_write().await?;
-        let found = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        // A set-up link works only while the site has no account at all, and for a day.
+        let found = sqlx::query(
+            "DELETE FROM setup_tokens WHERE token_hash = $1 AND created_at > $2 \
+             AND NOT EXISTS (SELECT 1 FROM users)",
+        )
+        .bind(token_hash)
+        .bind(now() - chrono::Duration::hours(SETUP_TOKEN_HOURS))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         if found == 0 {
             return Err(AppError::Unauthorized);
         }
-        sqlx::query("DELETE FROM setup_tokens")
-            .execute(&mut *tx)
-            .await?;
         let user = insert_user(&mut tx, new).await?;
         tx.commit().await?;
         Ok(user)
@@ -275,6 +277,17 @@ impl AccountStore for Backend {
             .await?;
         Ok(())
     }
+
+    async fn forget_latest_attempt(&self, key: &str) -> Result<()> {
+        sqlx::query(
+            "DELETE FROM login_failures WHERE key = $1 \
+             AND at = (SELECT MAX(at) FROM login_failures WHERE key = $1)",
+        )
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
 }
 
 /// A staff member from `(id, email, name, slug, role, active)`.
@@ -318,7 +331,15 @@ async fn ensure_another_owner(conn: &mut Conn, user_id: i64) -> Result<()> {
 }
 
 /// Inserts a user under a slug made from their name, numbered when it is taken.
+/// Hours a set-up link stays valid.
+const SETUP_TOKEN_HOURS: i64 = 24;
+
+/// Adds an account. Any set-up link still around dies with it: set-up is for a site
+/// with no accounts at all.
 async fn insert_user(conn: &mut Conn, new: &NewUser) -> Result<User> {
+    sqlx::query("DELETE FROM setup_tokens")
+        .execute(&mut *conn)
+        .await?;
     let base = crate::server::render::slugify(&new.name);
     let mut slug = base.clone();
     let mut n = 2;

@@ -9,6 +9,7 @@ use crate::server::db::common::{
     assemble, now, ArticleRow, FaqRow, KeyArg, Listing, SlugNameRow, ARTICLE_SELECT,
 };
 use crate::server::db::{ArticleStore, Content, Result};
+use crate::server::render::html_text;
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 
@@ -361,7 +362,7 @@ pub(super) async fn write_parts(conn: &mut Conn, id: i64, c: &Content) -> Result
     let faq_text = c
         .faq
         .iter()
-        .map(|f| format!("{}\n{}", f.question, f.answer.markdown))
+        .map(|f| format!("{}\n{}", f.question, html_text(&f.answer.html)))
         .collect::<Vec<_>>()
         .join("\n");
     Backend::index_search(
@@ -370,7 +371,11 @@ pub(super) async fn write_parts(conn: &mut Conn, id: i64, c: &Content) -> Result
         [
             &c.title,
             &c.dek,
-            &format!("{}\n\n{}", c.body.markdown, c.analysis.markdown),
+            &format!(
+                "{}\n\n{}",
+                html_text(&c.body.html),
+                html_text(&c.analysis.html)
+            ),
             &c.takeaways.join("\n"),
             &faq_text,
         ],

@@ -1,4 +1,5 @@
-//! Schema migrations (run by each backend its own way) and the health check.
+//! Schema migrations (run by each backend its own way), the health check and the
+//! content version the page cache follows.
 
 use super::Backend;
 use crate::server::db::{MaintenanceStore, Result};
@@ -12,5 +13,12 @@ impl MaintenanceStore for Backend {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn content_version(&self) -> Result<i64> {
+        let (v,): (i64,) = sqlx::query_as("SELECT version FROM content_version WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(v)
     }
 }

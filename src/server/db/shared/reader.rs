@@ -89,11 +89,15 @@ impl ReaderStore for Backend {
     }
 
     async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>> {
-        let row: Option<SlugNameRow> =
-            sqlx::query_as("SELECT slug, name FROM tags WHERE slug = $1")
-                .bind(slug)
-                .fetch_optional(&self.pool)
-                .await?;
+        // A tag only drafts use is not public yet.
+        let row: Option<SlugNameRow> = sqlx::query_as(
+            "SELECT t.slug, t.name FROM tags t WHERE t.slug = $1 AND EXISTS (\
+             SELECT 1 FROM article_tags x JOIN articles a ON a.id = x.article_id \
+             WHERE x.tag_id = t.id AND a.status = 'published')",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(|r| Tag {
             slug: r.slug,
             name: r.name,
@@ -111,11 +115,16 @@ impl ReaderStore for Backend {
     }
 
     async fn author_by_slug(&self, slug: &str) -> Result<Option<AuthorProfile>> {
-        let row: Option<(String, String, String)> =
-            sqlx::query_as("SELECT slug, name, bio FROM users WHERE slug = $1")
-                .bind(slug)
-                .fetch_optional(&self.pool)
-                .await?;
+        // Only people with a published byline have a public page: a staff account is not
+        // an author until something of theirs is out.
+        let row: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT u.slug, u.name, u.bio FROM users u WHERE u.slug = $1 AND EXISTS (\
+             SELECT 1 FROM article_authors x JOIN articles a ON a.id = x.article_id \
+             WHERE x.user_id = u.id AND a.status = 'published')",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(|(slug, name, bio)| AuthorProfile { slug, name, bio }))
     }
 

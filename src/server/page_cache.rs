@@ -1,0 +1,464 @@
+//! The page cache: anonymous `GET`/`HEAD` reads of public pages, feeds, sitemaps and
+//! `robots.txt` are answered from memory once rendered, with the final bytes already
+//! compressed (identity, brotli, gzip, each made once when the entry is filled) and the
+//! validator computed once.
+//!
+//! Freshness: every entry carries the site's content version (a counter the database
+//! bumps on every change readers can see, whichever process wrote it). Each instance
+//! polls that counter ([`watch`]) and checks it right after any write it served itself,
+//! and an entry from an older version is never served. Staff requests (a session
+//! cookie) bypass the cache: they see controls readers don't.
+//!
+//! Memory: entries are weighed in bytes against a budget. Search results and not-found
+//! pages, which anyone can vary endlessly, live in a separate small share, so a flood of
+//! distinct URLs can't push the hot pages out.
+
+use super::db::DynStore;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use quick_cache::sync::Cache;
+use quick_cache::Weighter;
+use std::io::Write;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Default memory budget for cached pages (`GAZETTE_PAGE_CACHE_MB`).
+pub const DEFAULT_BUDGET_MB: u64 = 32;
+/// Largest page body kept; anything larger is served uncached.
+const MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
+/// How often each instance reads the content version written by other processes.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
+/// Compression levels used once per entry: good ratios at a few milliseconds a page.
+const BROTLI_QUALITY: u32 = 9;
+const GZIP_LEVEL: u32 = 9;
+
+/// One cached response: its headers and body in every encoding offered.
+pub struct Page {
+    version: i64,
+    status: StatusCode,
+    headers: HeaderMap,
+    etag: Option<HeaderValue>,
+    identity: Bytes,
+    br: Bytes,
+    gzip: Bytes,
+}
+
+impl Page {
+    fn weight(&self) -> u64 {
+        (self.identity.len() + self.br.len() + self.gzip.len() + 512) as u64
+    }
+}
+
+#[derive(Clone)]
+struct ByBytes;
+
+impl Weighter<String, Arc<Page>> for ByBytes {
+    fn weight(&self, key: &String, page: &Arc<Page>) -> u64 {
+        key.len() as u64 + page.weight()
+    }
+}
+
+/// Counters for `/metrics`.
+#[derive(Default)]
+pub struct CacheStats {
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
+    pub bypasses: AtomicU64,
+    pub invalidations: AtomicU64,
+}
+
+/// The cache shared by every request of one instance.
+pub struct PageCache {
+    /// Pages most readers ask for: articles, home and listing pages, feeds, sitemaps.
+    pages: Cache<String, Arc<Page>, ByBytes>,
+    /// Search results and not-found pages: a small share of the budget of their own.
+    misc: Cache<String, Arc<Page>, ByBytes>,
+    /// The content version entries must carry to be served.
+    version: AtomicI64,
+    pub stats: CacheStats,
+    enabled: bool,
+}
+
+pub type SharedCache = Arc<PageCache>;
+
+impl PageCache {
+    /// A cache holding up to `budget_bytes` (0 turns caching off), seven eighths for
+    /// pages and one eighth for search results and not-found pages.
+    pub fn new(budget_bytes: u64) -> SharedCache {
+        let misc_budget = (budget_bytes / 8).max(1);
+        let pages_budget = budget_bytes.saturating_sub(misc_budget).max(1);
+        Arc::new(PageCache {
+            pages: Cache::with_weighter(
+                (pages_budget / 32_768).max(16) as usize,
+                pages_budget,
+                ByBytes,
+            ),
+            misc: Cache::with_weighter(
+                (misc_budget / 8_192).max(16) as usize,
+                misc_budget,
+                ByBytes,
+            ),
+            version: AtomicI64::new(i64::MIN),
+            stats: CacheStats::default(),
+            enabled: budget_bytes > 0,
+        })
+    }
+
+    /// Records the content version read from the database; a new one empties the cache.
+    pub fn observe_version(&self, version: i64) {
+        if self.version.swap(version, Ordering::SeqCst) != version {
+            self.pages.clear();
+            self.misc.clear();
+            self.stats.invalidations.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Bytes held (pages, search and not-found share).
+    pub fn bytes(&self) -> (u64, u64) {
+        (self.pages.weight(), self.misc.weight())
+    }
+
+    /// Entries held (pages, search and not-found share).
+    pub fn entries(&self) -> (usize, usize) {
+        (self.pages.len(), self.misc.len())
+    }
+
+    /// Whether `path` holds a cached, current entry (for tests and diagnostics).
+    pub fn holds(&self, key: &str) -> bool {
+        let current = self.version.load(Ordering::SeqCst);
+        [&self.pages, &self.misc]
+            .iter()
+            .any(|c| c.peek(key).is_some_and(|p| p.version == current))
+    }
+}
+
+/// Reads the content version every [`POLL_INTERVAL`], so writes made by other processes
+/// and other instances reach this instance's readers within a second.
+pub async fn watch(cache: SharedCache, store: DynStore) {
+    let mut tick = tokio::time::interval(POLL_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        refresh(&cache, &store).await;
+    }
+}
+
+/// Reads the content version once; a database error leaves the cache as it is (the poll
+/// comes round again, and readers keep getting pages during an outage).
+pub async fn refresh(cache: &PageCache, store: &DynStore) {
+    match store.content_version().await {
+        Ok(v) => cache.observe_version(v),
+        Err(e) => tracing::debug!(error = %e, "content version unavailable"),
+    }
+}
+
+/// Which part of the cache a request belongs to, if any.
+enum Share {
+    Pages,
+    Misc,
+}
+
+fn share_of(req: &Request) -> Option<Share> {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return None;
+    }
+    let path = req.uri().path();
+    if path.starts_with("/admin")
+        || path.starts_with("/api/")
+        || path.starts_with("/pkg/")
+        || path == "/healthz"
+        || path == "/metrics"
+    {
+        return None;
+    }
+    if carries_session(req.headers()) {
+        return None;
+    }
+    Some(if path == "/search" {
+        Share::Misc
+    } else {
+        Share::Pages
+    })
+}
+
+/// Whether the request carries a staff session cookie.
+fn carries_session(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| c.trim_start().starts_with(super::auth::SESSION_COOKIE))
+}
+
+/// The middleware: serves cached pages, fills the cache on a miss (one render per key
+/// however many readers ask at once), and after a write this instance served, checks
+/// the content version so the writer's next read is fresh.
+pub async fn serve(
+    State((cache, store)): State<(SharedCache, DynStore)>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if !cache.enabled {
+        return next.run(req).await;
+    }
+    let Some(share) = share_of(&req) else {
+        let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        if matches!(*req.method(), Method::GET | Method::HEAD) {
+            cache.stats.bypasses.fetch_add(1, Ordering::Relaxed);
+        }
+        let res = next.run(req).await;
+        if writes && (res.status().is_success() || res.status().is_redirection()) {
+            refresh(&cache, &store).await;
+        }
+        return res;
+    };
+    // A GET or HEAD body means nothing; the parts are all the cache needs.
+    let (req, _) = req.into_parts();
+    let key = match req.uri.query() {
+        Some(q) => format!("{}?{q}", req.uri.path()),
+        None => req.uri.path().to_string(),
+    };
+    let version = cache.version.load(Ordering::SeqCst);
+    let store_in = match share {
+        Share::Pages => &cache.pages,
+        Share::Misc => &cache.misc,
+    };
+    if matches!(share, Share::Pages) {
+        // An address known not to exist is answered from the not-found share.
+        if let Some(page) = cache.misc.get(&key).filter(|p| p.version == version) {
+            cache.stats.hits.fetch_add(1, Ordering::Relaxed);
+            return answer(&page, &req);
+        }
+    }
+    // A stale entry (rendered before the last change) is dropped and rendered again.
+    for _ in 0..2 {
+        match store_in.get_value_or_guard_async(&key).await {
+            Ok(page) if page.version == version => {
+                cache.stats.hits.fetch_add(1, Ordering::Relaxed);
+                return answer(&page, &req);
+            }
+            Ok(_) => {
+                store_in.remove(&key);
+            }
+            Err(guard) => {
+                cache.stats.misses.fetch_add(1, Ordering::Relaxed);
+                let (page, res) = render(&req, next, version).await;
+                let Some(page) = page else {
+                    return res;
+                };
+                let page = Arc::new(page);
+                let current = cache.version.load(Ordering::SeqCst) == version;
+                if page.status == StatusCode::OK && current {
+                    let _ = guard.insert(page.clone());
+                } else {
+                    drop(guard);
+                    if current && page.status == StatusCode::NOT_FOUND {
+                        cache.misc.insert(key.clone(), page.clone());
+                    }
+                }
+                return answer(&page, &req);
+            }
+        }
+    }
+    let (page, res) = render(&req, next, version).await;
+    page.map_or(res, |p| answer(&p, &req))
+}
+
+/// Renders the page for the cache: the request without cookies, validators or encoding
+/// preferences, so the entry fits every reader. Returns the entry when the response may
+/// be cached, or the response itself when it may not (errors, cookies, private pages).
+async fn render(req: &Parts, next: Next, version: i64) -> (Option<Page>, Response) {
+    let mut inner = Request::builder()
+        .method(Method::GET)
+        .uri(req.uri.clone())
+        .version(req.version);
+    for (name, value) in &req.headers {
+        if !matches!(
+            *name,
+            header::COOKIE
+                | header::IF_NONE_MATCH
+                | header::IF_MODIFIED_SINCE
+                | header::ACCEPT_ENCODING
+                | header::RANGE
+        ) {
+            inner = inner.header(name, value);
+        }
+    }
+    let mut inner = inner
+        .body(Body::empty())
+        .expect("a copy of a valid request");
+    *inner.extensions_mut() = req.extensions.clone();
+    let res = next.run(inner).await;
+    let cacheable = matches!(res.status(), StatusCode::OK | StatusCode::NOT_FOUND)
+        && !res.headers().contains_key(header::SET_COOKIE)
+        && !res.headers().contains_key(header::CONTENT_ENCODING)
+        && !res
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("no-store") || v.contains("private"));
+    if !cacheable {
+        return (None, res);
+    }
+    let (parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_ENTRY_BYTES).await else {
+        return (None, StatusCode::SERVICE_UNAVAILABLE.into_response());
+    };
+    let identity = bytes.clone();
+    let (br, gzip) = tokio::task::spawn_blocking(move || (brotli(&identity), gzip(&identity)))
+        .await
+        .unwrap_or_default();
+    let mut headers = parts.headers;
+    headers.remove(header::CONTENT_LENGTH);
+    headers.remove(header::VARY);
+    headers.remove(header::TRANSFER_ENCODING);
+    let etag = headers.remove(header::ETAG);
+    let page = Page {
+        version,
+        status: parts.status,
+        headers,
+        etag,
+        identity: bytes,
+        br,
+        gzip,
+    };
+    let res = answer(&page, req);
+    (Some(page), res)
+}
+
+fn brotli(data: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(data.len() / 4);
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 16 * 1024, BROTLI_QUALITY, 22);
+        let _ = w.write_all(data);
+    }
+    Bytes::from(out)
+}
+
+fn gzip(data: &[u8]) -> Bytes {
+    let mut w = flate2::write::GzEncoder::new(
+        Vec::with_capacity(data.len() / 3),
+        flate2::Compression::new(GZIP_LEVEL),
+    );
+    let _ = w.write_all(data);
+    Bytes::from(w.finish().unwrap_or_default())
+}
+
+/// The encodings a client accepts, as (brotli, gzip), honouring `q=0`.
+fn accepted(headers: &HeaderMap) -> (bool, bool) {
+    let mut br = false;
+    let mut gz = false;
+    for value in headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+    {
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            match coding.as_str() {
+                "br" => br = !refused,
+                "gzip" | "x-gzip" => gz = !refused,
+                "*" if !refused => {
+                    br = true;
+                    gz = true;
+                }
+                _ => {}
+            }
+        }
+    }
+    (br, gz)
+}
+
+/// The response to `req` from `page`: 304 when the validator matches, otherwise the
+/// body in the best encoding the client accepts (none for `HEAD`).
+fn answer(page: &Page, req: &Parts) -> Response {
+    let mut headers = page.headers.clone();
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(tag) = &page.etag {
+        headers.insert(header::ETAG, tag.clone());
+        let matches = req
+            .headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .any(|t| t == "*" || t.as_bytes() == tag.as_bytes())
+            });
+        if matches && page.status == StatusCode::OK {
+            let mut res = StatusCode::NOT_MODIFIED.into_response();
+            *res.headers_mut() = headers;
+            return res;
+        }
+    }
+    let (br, gz) = accepted(&req.headers);
+    let body = if br && !page.br.is_empty() {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+        page.br.clone()
+    } else if gz && !page.gzip.is_empty() {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        page.gzip.clone()
+    } else {
+        page.identity.clone()
+    };
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    let body = if req.method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(body)
+    };
+    let mut res = Response::new(body);
+    *res.status_mut() = page.status;
+    *res.headers_mut() = headers;
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(accept: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_ENCODING, accept.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn accept_encoding_is_read_with_its_refusals() {
+        assert_eq!(accepted(&headers("gzip, deflate, br")), (true, true));
+        assert_eq!(accepted(&headers("gzip")), (false, true));
+        assert_eq!(accepted(&headers("br;q=0, gzip;q=0.5")), (false, true));
+        assert_eq!(accepted(&headers("*")), (true, true));
+        assert_eq!(accepted(&headers("identity")), (false, false));
+        assert_eq!(accepted(&HeaderMap::new()), (false, false));
+    }
+
+    #[test]
+    fn compressed_copies_decode_to_the_same_bytes() {
+        use std::io::Read;
+        let page = "<p>The harbour bridge reopens.</p>".repeat(200);
+        let mut out = Vec::new();
+        brotli::Decompressor::new(&brotli(page.as_bytes())[..], 4096)
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, page.as_bytes());
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&gzip(page.as_bytes())[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, page.as_bytes());
+    }
+}
