@@ -14,9 +14,11 @@ TEST_FLAGS := --release --no-default-features --features ssr,islands
 run: tools build
 	./target/release/gazette
 
-# The release build, then content-hashed names and brotli/gzip copies of the assets.
+# The release build (server and the newsroom's island bundle), the readers' bundle, then
+# content-hashed names and brotli/gzip copies of the assets.
 build:
 	cargo leptos build --release
+	./scripts/build-reader.sh
 	node scripts/finish-build.mjs target/site
 
 tools:

@@ -29,6 +29,9 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$gport/healthz" >/dev/null &&
 path=/articles/china-proposes-global-ai-cooperation-framework-amid-rising-tech-tensions
 mkdir -p "$dir/www/articles"
 curl -fs -H 'Accept-Encoding: br' "http://127.0.0.1:$gport$path" -o "$dir/www$path"
+# nginx's workers run unprivileged: let them read the copy.
+chmod 755 "$dir"
+chmod -R a+rX "$dir/www"
 cat >"$dir/nginx.conf" <<EOF
 worker_processes auto;
 pid $dir/nginx.pid;
@@ -52,6 +55,7 @@ http {
 EOF
 nginx -c "$dir/nginx.conf"
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$nport$path" >/dev/null && break; sleep 0.1; done
+curl -fs "http://127.0.0.1:$nport$path" -o /dev/null || { echo "nginx does not serve the copy" >&2; exit 1; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$gpid/stat"; }
 hz=$(getconf CLK_TCK)

@@ -1,27 +1,38 @@
 #!/usr/bin/env bash
-# Prints the release WASM size (raw, gzip, brotli when available) and the size of the
-# seed article page as served (raw and gzip). Needs `make build` first.
+# Byte figures a reader pays, brotli-compressed as served: the island bundle (JS + WASM,
+# the build-time .br copies), the seed article's document (HTML with its inlined CSS), the
+# whole first view (document + bundle), and the home page (which loads no bundle).
+# Needs `make build` first.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-wasm=target/site/pkg/gazette.wasm
-js=target/site/pkg/gazette.js
-css=target/site/pkg/gazette.css
-[ -f "$wasm" ] || { echo "build first: make build" >&2; exit 1; }
-gz() { gzip -9 -c "$1" | wc -c; }
-printf 'wasm  raw %8d B   gzip %8d B\n' "$(wc -c <"$wasm")" "$(gz "$wasm")"
-printf 'js    raw %8d B   gzip %8d B\n' "$(wc -c <"$js")" "$(gz "$js")"
-printf 'css   raw %8d B   gzip %8d B\n' "$(wc -c <"$css")" "$(gz "$css")"
+pkg=target/site/pkg
+[ -f "$pkg/assets.txt" ] || { echo "build first: make build" >&2; exit 1; }
+hashed() { awk -v n="$1" '$1 == n { print $2 }' "$pkg/assets.txt"; }
+js=$pkg/$(hashed gazette.js)
+wasm=$pkg/$(hashed gazette.wasm)
+size() { wc -c <"$1" | tr -d ' '; }
 
 port=3197
 dir=$(mktemp -d)
 DATABASE_URL="sqlite://$dir/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
-  ./target/release/gazette >"$dir/log" 2>&1 &
+  RUST_LOG=warn ./target/release/gazette >"$dir/log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-page="http://127.0.0.1:$port/articles/china-proposes-global-ai-cooperation-framework-amid-rising-tech-tensions"
-curl -fs "$page" -o "$dir/page.html"
-printf 'article page html  raw %6d B   gzip %6d B\n' "$(wc -c <"$dir/page.html")" "$(gz "$dir/page.html")"
-curl -fs "http://127.0.0.1:$port/" -o "$dir/home.html"
-printf 'home page html     raw %6d B   gzip %6d B\n' "$(wc -c <"$dir/home.html")" "$(gz "$dir/home.html")"
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+base="http://127.0.0.1:$port"
+article=/articles/china-proposes-global-ai-cooperation-framework-amid-rising-tech-tensions
+curl -fs -H 'Accept-Encoding: br' "$base$article" -o "$dir/article.br"
+curl -fs "$base$article" -o "$dir/article.html"
+curl -fs -H 'Accept-Encoding: br' "$base/" -o "$dir/home.br"
+curl -fs "$base/" -o "$dir/home.html"
+
+bundle=$(( $(size "$js.br") + $(size "$wasm.br") ))
+doc=$(size "$dir/article.br")
+printf '%-52s %9s %9s\n' figure raw brotli
+printf '%-52s %9d %9d\n' "island bundle JS" "$(size "$js")" "$(size "$js.br")"
+printf '%-52s %9d %9d\n' "island bundle WASM" "$(size "$wasm")" "$(size "$wasm.br")"
+printf '%-52s %9s %9d\n' "island bundle JS + WASM (goal <= 40 KB)" - "$bundle"
+printf '%-52s %9d %9d\n' "seed article document incl. inlined CSS (goal <= 14 KB)" "$(size "$dir/article.html")" "$doc"
+printf '%-52s %9s %9d\n' "seed article first view: document + bundle (goal <= 60 KB)" - $((doc + bundle))
+printf '%-52s %9d %9d\n' "home page (no JS, no WASM)" "$(size "$dir/home.html")" "$(size "$dir/home.br")"

@@ -1,4 +1,5 @@
-// After `cargo leptos build --release`: gives the island bundle content-hashed names
+// After `cargo leptos build --release` and scripts/build-reader.sh: gives the two island
+// bundles (the newsroom's `gazette`, the readers' `reader`) content-hashed names
 // (listed in pkg/assets.txt for the server) and writes brotli and gzip copies of every
 // built asset, so no static file is ever compressed per request.
 // Usage: node scripts/finish-build.mjs SITE_ROOT
@@ -15,7 +16,7 @@ for (const name of readdirSync(pkg)) {
   if (hashed.test(name.replace(/\.(br|gz)$/, ''))) unlinkSync(join(pkg, name));
 }
 const manifest = [];
-for (const name of ['gazette.js', 'gazette.wasm', 'gazette.css']) {
+for (const name of ['gazette.js', 'gazette.wasm', 'gazette.css', 'reader.js', 'reader.wasm']) {
   let bytes;
   try {
     bytes = readFileSync(join(pkg, name));

@@ -86,20 +86,25 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The island bundle's preload hints and boot script, on the pages that have islands.
+/// The preload hints and boot script of the island bundle a page needs: the readers'
+/// (the FAQ alone) on articles, the newsroom's on staff pages, none anywhere else.
 #[cfg(feature = "ssr")]
 fn island_scripts() -> impl IntoView {
     let path = use_context::<axum::http::request::Parts>()
         .map(|p| p.uri.path().to_string())
         .unwrap_or_default();
-    let wanted = path.starts_with("/articles/") || path.starts_with("/admin");
-    let assets = use_context::<crate::server::state::AppState>().map(|s| s.assets);
-    assets.filter(|_| wanted).map(|a| {
-        view! {
-            <link rel="modulepreload" href=a.js.clone()/>
-            <link rel="preload" href=a.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
-            <script type="module" inner_html=a.boot.clone()></script>
-        }
+    let assets = use_context::<crate::server::state::AppState>().map(|s| s.assets)?;
+    let bundle = if path.starts_with("/articles/") {
+        &assets.reader
+    } else if path.starts_with("/admin") {
+        &assets.staff
+    } else {
+        return None;
+    };
+    Some(view! {
+        <link rel="modulepreload" href=bundle.js.clone()/>
+        <link rel="preload" href=bundle.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
+        <script type="module" inner_html=bundle.boot.clone()></script>
     })
 }
 

@@ -263,9 +263,20 @@ async fn the_feeds_parse_with_full_content() {
 #[tokio::test]
 async fn sitemaps_and_robots_point_machines_at_every_article() {
     let site = site_with_articles().await;
-    let r = site.get("/sitemap.xml", None).await;
-    let doc = roxmltree::Document::parse(&r.body).expect("sitemap is XML");
+    let index = site.get("/sitemap.xml", None).await;
+    let doc = roxmltree::Document::parse(&index.body).expect("sitemap index is XML");
     let ns = "http://www.sitemaps.org/schemas/sitemap/0.9";
+    assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
+    let files: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((ns, "loc")))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(files, ["http://127.0.0.1:3000/sitemaps/1.xml"]);
+    assert_eq!(site.get("/sitemaps/2.xml", None).await.status, 404);
+    assert_eq!(site.get("/sitemaps/nope", None).await.status, 404);
+    let r = site.get("/sitemaps/1.xml", None).await;
+    let doc = roxmltree::Document::parse(&r.body).expect("sitemap is XML");
     assert_eq!(doc.root_element().tag_name().namespace(), Some(ns));
     let urls: Vec<_> = doc
         .descendants()

@@ -1,7 +1,7 @@
 //! The article as readers see it: headline, dek, byline, body, Key Takeaways, Editor's
 //! Analysis & Impact, the FAQ island and the AI disclosure note.
 
-use super::faq_accordion::FaqAccordion;
+use super::faq_accordion::Faq;
 use crate::model::{html_words, reading_minutes, AiDisclosure, Article};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -85,7 +85,7 @@ pub fn ArticleView(article: Article) -> impl IntoView {
                     </section>
                 }
             })}
-            {(!faq.is_empty()).then(|| view! { <FaqAccordion items=faq/> })}
+            {(!faq.is_empty()).then(|| view! { <Faq items=faq/> })}
             {disclosure.map(|d| view! { <Disclosure disclosure=d/> })}
             {(!corrections.is_empty()).then(|| view! {
                 <section class="corrections" aria-labelledby="corrections-heading">

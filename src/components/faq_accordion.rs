@@ -1,67 +1,38 @@
-//! The FAQ accordion island. The server renders `<details>/<summary>`, which work with no
-//! JavaScript; once hydrated the island adds expand-all / collapse-all, deep links per
-//! question (`#faq-…` opens and scrolls to the item; opening one updates the hash), and
-//! keeps `aria-expanded` in sync with each item. Before hydration `<summary>` needs no
-//! `aria-expanded` (the browser exposes the `<details>` state itself), so the server
-//! HTML leaves it out.
+//! The FAQ accordion. The server renders every item as `<details>/<summary>`, which work
+//! with no JavaScript; the island around them receives nothing but those server-rendered
+//! children (no props: the answers are in the page once) and enhances what is there:
+//! expand-all / collapse-all, deep links per question (`#faq-…` opens and scrolls to the
+//! item; opening one updates the hash), and `aria-expanded` kept in sync with each item.
+//! Before hydration `<summary>` needs no `aria-expanded` (the browser exposes the
+//! `<details>` state itself), so the server HTML leaves it out.
 
 use crate::model::FaqItem;
 use leptos::prelude::*;
 
-#[island]
-pub fn FaqAccordion(items: Vec<FaqItem>) -> impl IntoView {
-    let count = items.len();
-    let anchors: Vec<String> = items.iter().map(|i| i.anchor.clone()).collect();
-    let open = RwSignal::new(vec![false; count]);
-    let hydrated = RwSignal::new(false);
-
-    Effect::new({
-        let anchors = anchors.clone();
-        move |_| {
-            hydrated.set(true);
-            browser::open_from_hash(&anchors, open);
-            let anchors = anchors.clone();
-            let handle = window_event_listener_untyped("hashchange", move |_| {
-                browser::open_from_hash(&anchors, open)
-            });
-            on_cleanup(move || handle.remove());
-        }
-    });
-
-    let set_all = move |value: bool| open.set(vec![value; count]);
+/// The FAQ section: the island with the server-rendered items inside.
+#[component]
+pub fn Faq(items: Vec<FaqItem>) -> impl IntoView {
     let rows = items
         .into_iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let is_open = move || open.with(|o| o.get(i).copied().unwrap_or(false));
-            let anchor = item.anchor.clone();
+        .map(|item| {
             view! {
-                <details
-                    id=item.anchor.clone()
-                    class="faq-item"
-                    data-test-faq-item=item.anchor.clone()
-                    prop:open=is_open
-                    on:toggle=move |ev| {
-                        let now_open = browser::details_open(&ev);
-                        if is_open() != now_open {
-                            open.update(|o| o[i] = now_open);
-                        }
-                    }
-                >
-                    <summary
-                        aria-expanded=move || {
-                            hydrated.get().then(|| if is_open() { "true" } else { "false" })
-                        }
-                        on:click=move |_| browser::set_hash(&anchor, !is_open())
-                    >
-                        {item.question}
-                    </summary>
+                <details id=item.anchor.clone() class="faq-item" data-test-faq-item=item.anchor>
+                    <summary>{item.question}</summary>
                     <div class="faq-answer" inner_html=item.answer.html></div>
                 </details>
             }
         })
         .collect_view();
+    view! { <FaqAccordion>{rows}</FaqAccordion> }
+}
 
+#[island]
+pub fn FaqAccordion(children: Children) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| {
+        hydrated.set(true);
+        browser::enhance();
+    });
     view! {
         <section
             class="faq"
@@ -71,45 +42,95 @@ pub fn FaqAccordion(items: Vec<FaqItem>) -> impl IntoView {
             <div class="faq-head">
                 <h2 id="faq-heading">"Frequently Asked Questions"</h2>
                 <div class="faq-tools">
-                    <button type="button" on:click=move |_| set_all(true)>"Expand all"</button>
-                    <button type="button" on:click=move |_| set_all(false)>"Collapse all"</button>
+                    <button type="button" on:click=move |_| browser::set_all(true)>"Expand all"</button>
+                    <button type="button" on:click=move |_| browser::set_all(false)>"Collapse all"</button>
                 </div>
             </div>
-            {rows}
+            {children()}
         </section>
     }
 }
 
-/// DOM helpers; only ever called from effects and event handlers, which run in the browser.
+/// DOM work on the server-rendered items; only ever called from the effect and event
+/// handlers, which run in the browser.
 mod browser {
-    use leptos::prelude::*;
+    use leptos::prelude::{document, location, request_animation_frame, window};
+    use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
+    use web_sys::HtmlDetailsElement;
 
-    pub fn details_open(ev: &leptos::ev::Event) -> bool {
-        ev.target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
-            .map(|d| d.open())
-            .unwrap_or(false)
+    /// The FAQ's items, in page order.
+    fn items() -> Vec<HtmlDetailsElement> {
+        let Ok(list) = document().query_selector_all("section.faq details.faq-item") else {
+            return Vec::new();
+        };
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<HtmlDetailsElement>().ok())
+            .collect()
+    }
+
+    /// Mirrors an item's state on its `<summary>` for assistive technology.
+    fn sync_expanded(item: &HtmlDetailsElement) {
+        if let Ok(Some(summary)) = item.query_selector("summary") {
+            let value = if item.open() { "true" } else { "false" };
+            let _ = summary.set_attribute("aria-expanded", value);
+        }
+    }
+
+    /// Wires every item once the island is live, and opens the one the URL points at.
+    pub fn enhance() {
+        for item in items() {
+            sync_expanded(&item);
+            let on_toggle = {
+                let item = item.clone();
+                Closure::<dyn Fn()>::new(move || sync_expanded(&item))
+            };
+            let _ =
+                item.add_event_listener_with_callback("toggle", on_toggle.as_ref().unchecked_ref());
+            on_toggle.forget();
+            if let Ok(Some(summary)) = item.query_selector("summary") {
+                let on_click = {
+                    let item = item.clone();
+                    Closure::<dyn Fn()>::new(move || set_hash(&item.id(), !item.open()))
+                };
+                let _ = summary
+                    .add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+                on_click.forget();
+            }
+        }
+        open_from_hash();
+        let on_hash = Closure::<dyn Fn()>::new(open_from_hash);
+        let _ = window()
+            .add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+        on_hash.forget();
+    }
+
+    /// Opens or closes every item.
+    pub fn set_all(open: bool) {
+        for item in items() {
+            item.set_open(open);
+            sync_expanded(&item);
+        }
     }
 
     /// Opens and scrolls to the item named by the location hash, if it is one of ours.
-    pub fn open_from_hash(anchors: &[String], open: RwSignal<Vec<bool>>) {
+    fn open_from_hash() {
         let hash = location().hash().unwrap_or_default();
-        let Some(i) = anchors.iter().position(|a| hash == format!("#{a}")) else {
+        let Some(id) = hash.strip_prefix('#') else {
             return;
         };
-        open.update(|o| o[i] = true);
-        let id = anchors[i].clone();
-        request_animation_frame(move || {
-            if let Some(el) = document().get_element_by_id(&id) {
-                el.scroll_into_view();
-            }
-        });
+        let Some(item) = items().into_iter().find(|i| i.id() == id) else {
+            return;
+        };
+        item.set_open(true);
+        sync_expanded(&item);
+        request_animation_frame(move || item.scroll_into_view());
     }
 
     /// Points the URL at an item being opened (or clears it when that item closes),
     /// without adding a history entry or jumping the page.
-    pub fn set_hash(anchor: &str, opening: bool) {
+    fn set_hash(anchor: &str, opening: bool) {
         let loc = location();
         let current = loc.hash().unwrap_or_default();
         let url = if opening {

@@ -1,11 +1,20 @@
-//! Building blocks of pages. Only `faq_accordion` and `article_editor` are islands
-//! (they ship WASM); everything else is server-rendered HTML.
+//! Building blocks of pages. The islands (they ship WASM) are `faq_accordion` (in the
+//! readers' bundle) and, for staff only, `article_editor`, `revision_restore` and
+//! `staff_controls`; everything else is server-rendered HTML. The readers' bundle
+//! (feature `reader`) compiles the FAQ alone.
 
+#[cfg(not(feature = "reader"))]
 pub mod article_body;
+#[cfg(not(feature = "reader"))]
 pub mod article_card;
+#[cfg(not(feature = "reader"))]
 pub mod article_editor;
+#[cfg(not(feature = "reader"))]
 pub mod article_list;
 pub mod faq_accordion;
+#[cfg(not(feature = "reader"))]
 pub mod revision_restore;
+#[cfg(not(feature = "reader"))]
 pub mod seo;
+#[cfg(not(feature = "reader"))]
 pub mod staff_controls;

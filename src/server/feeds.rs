@@ -148,16 +148,55 @@ pub async fn tag_feed(State(state): State<AppState>, Path(slug): Path<String>) -
     }
 }
 
-/// `GET /sitemap.xml`: every published article with its last change.
+/// `GET /sitemap.xml`: a sitemap index naming one file per [`SITEMAP_MAX`] published
+/// articles (the protocol's limit per file), so a site of any size stays readable.
 pub async fn sitemap(State(state): State<AppState>) -> Response {
     let base = &state.config.public_url;
-    match state.store.list_published(SITEMAP_MAX, 0).await {
+    match state.store.count_published().await {
+        Ok(count) => {
+            let files = ((count + SITEMAP_MAX - 1) / SITEMAP_MAX).max(1);
+            let mut out = String::from(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+                 <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+            );
+            for n in 1..=files {
+                out.push_str(&format!(
+                    "<sitemap><loc>{}</loc></sitemap>\n",
+                    escape(&format!("{base}/sitemaps/{n}.xml"))
+                ));
+            }
+            out.push_str("</sitemapindex>\n");
+            xml(out, "application/xml; charset=utf-8")
+        }
+        Err(e) => failure(e),
+    }
+}
+
+/// `GET /sitemaps/{n}.xml`: the n-th [`SITEMAP_MAX`] published articles, newest first,
+/// each with its last change (the first file also names the home page).
+pub async fn sitemap_file(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some(n) = file
+        .strip_suffix(".xml")
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| (1..=1_000).contains(n))
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let base = &state.config.public_url;
+    match state
+        .store
+        .list_published(SITEMAP_MAX, (n - 1) * SITEMAP_MAX)
+        .await
+    {
+        Ok(list) if list.is_empty() && n > 1 => StatusCode::NOT_FOUND.into_response(),
         Ok(list) => {
             let mut out = String::from(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
                  <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
             );
-            out.push_str(&format!("<url><loc>{}/</loc></url>\n", escape(base)));
+            if n == 1 {
+                out.push_str(&format!("<url><loc>{}/</loc></url>\n", escape(base)));
+            }
             for a in list {
                 out.push_str(&format!(
                     "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",

@@ -184,6 +184,7 @@ pub fn app(state: AppState) -> Router {
         .route("/feed.xml", get(feeds::site_feed))
         .route("/tags/{slug}/feed.xml", get(feeds::tag_feed))
         .route("/sitemap.xml", get(feeds::sitemap))
+        .route("/sitemaps/{file}", get(feeds::sitemap_file))
         .route("/news-sitemap.xml", get(feeds::news_sitemap))
         .route("/robots.txt", get(feeds::robots))
         .nest_service("/pkg", pkg)

@@ -304,6 +304,8 @@ pub trait RevisionStore: Send + Sync {
 /// What readers see: published articles, listings, tag and author pages, feeds and search.
 #[async_trait]
 pub trait ReaderStore: Send + Sync {
+    /// How many articles are published.
+    async fn count_published(&self) -> Result<i64>;
     async fn list_published(&self, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>>;
     /// The newest corrections on published articles.
     async fn list_corrections(&self, limit: i64) -> Result<Vec<CorrectionEntry>>;

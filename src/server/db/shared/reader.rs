@@ -41,6 +41,14 @@ impl Backend {
 
 #[async_trait::async_trait]
 impl ReaderStore for Backend {
+    async fn count_published(&self) -> Result<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM articles WHERE status = 'published'")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n)
+    }
+
     async fn list_published(&self, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>> {
         self.summaries(Listing::Published, Some((limit, offset)))
             .await
