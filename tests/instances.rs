@@ -390,3 +390,27 @@ async fn a_vanished_database_gets_503s_not_hangs() {
         assert_no_internals(&body);
     }
 }
+
+#[tokio::test]
+async fn an_operator_on_the_machine_reads_metrics_and_request_ids_come_back() {
+    let db = TestDb::new().await;
+    let client = reqwest::Client::new();
+    let mut a = start(&db.url);
+    wait_healthy(&client, &mut a).await;
+    for _ in 0..3 {
+        assert_eq!(get(&client, &a, "/").await.0, 200);
+    }
+    let page = client.get(format!("{}/", a.base)).send().await.unwrap();
+    assert!(page.headers().contains_key("x-request-id"));
+    let (status, body) = get(&client, &a, "/metrics").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.lines()
+            .any(|l| l.starts_with("gazette_http_requests_total{") && l.contains("class=\"home\"")),
+        "{body}"
+    );
+    assert!(body.contains("gazette_http_request_duration_seconds_bucket"));
+    assert!(body.contains("gazette_page_cache_hits_total"));
+    assert!(body.contains("gazette_db_pool_connections"));
+    assert!(body.contains("gazette_scheduled_publish_runs_total"));
+}

@@ -22,6 +22,9 @@ pub struct Config {
     /// Memory budget of the page cache in bytes (`GAZETTE_PAGE_CACHE_MB`, default 32;
     /// 0 turns the cache off).
     pub page_cache_bytes: u64,
+    /// Addresses besides loopback allowed to read `/metrics` (`GAZETTE_METRICS_ALLOW`:
+    /// addresses or CIDR ranges, comma-separated).
+    pub metrics_allow: Vec<IpNet>,
 }
 
 impl Config {
@@ -44,6 +47,10 @@ impl Config {
         }
         let trusted_proxies =
             parse_proxies(&std::env::var("GAZETTE_TRUSTED_PROXIES").unwrap_or_default())?;
+        let metrics_allow = parse_networks(
+            "GAZETTE_METRICS_ALLOW",
+            &std::env::var("GAZETTE_METRICS_ALLOW").unwrap_or_default(),
+        )?;
         let schedule_interval = Duration::from_millis(number(
             "GAZETTE_SCHEDULE_INTERVAL_MS",
             5_000,
@@ -57,6 +64,7 @@ impl Config {
             * 1024;
         Ok(Config {
             page_cache_bytes,
+            metrics_allow,
             database_url,
             site_addr,
             public_url,
@@ -131,6 +139,11 @@ fn number(name: &str, default: u64, range: std::ops::RangeInclusive<u64>) -> Res
 
 /// Parses `GAZETTE_TRUSTED_PROXIES`: `10.0.0.1, 192.168.0.0/16, ::1`.
 pub fn parse_proxies(list: &str) -> Result<Vec<IpNet>, String> {
+    parse_networks("GAZETTE_TRUSTED_PROXIES", list)
+}
+
+/// Parses a list of addresses and CIDR ranges read from the variable `name`.
+fn parse_networks(name: &str, list: &str) -> Result<Vec<IpNet>, String> {
     list.split(',')
         .map(str::trim)
         .filter(|entry| !entry.is_empty())
@@ -139,9 +152,7 @@ pub fn parse_proxies(list: &str) -> Result<Vec<IpNet>, String> {
                 .parse::<IpNet>()
                 .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
                 .map_err(|_| {
-                    format!(
-                        "GAZETTE_TRUSTED_PROXIES: '{entry}' is not an address or a range like 10.0.0.0/8"
-                    )
+                    format!("{name}: '{entry}' is not an address or a range like 10.0.0.0/8")
                 })
         })
         .collect()
@@ -159,6 +170,7 @@ mod tests {
             trusted_proxies: parse_proxies(proxies).unwrap(),
             schedule_interval: Duration::from_secs(5),
             page_cache_bytes: 0,
+            metrics_allow: Vec::new(),
         }
     }
 

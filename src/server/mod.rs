@@ -11,6 +11,7 @@ pub mod diff;
 pub mod feeds;
 pub mod html;
 pub mod import;
+pub mod metrics;
 pub mod page_cache;
 pub mod render;
 pub mod startup;

@@ -22,7 +22,9 @@ use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sha2::Digest;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
 
 /// The bundled sample article, imported into an empty database.
 const SEED_ARTICLE: &str = include_str!("../../fixtures/seed-article.txt");
@@ -31,12 +33,17 @@ const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 
 /// `gazette` / `gazette serve`.
 pub async fn serve() -> Result<(), String> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    if std::env::var("RUST_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+    let metrics = super::metrics::install()?;
     let (config, store) = open_store().await?;
     seed(&store).await?;
     let setup_link = if store.count_users().await.map_err(|e| e.to_string())? == 0 {
@@ -50,7 +57,8 @@ pub async fn serve() -> Result<(), String> {
         None
     };
 
-    let state = AppState::new(leptos_options(&config), store, config.clone());
+    let mut state = AppState::new(leptos_options(&config), store, config.clone());
+    state.metrics = Some(metrics);
     page_cache::refresh(&state.cache, &state.store).await;
     tokio::spawn(page_cache::watch(state.cache.clone(), state.store.clone()));
     tokio::spawn(publish_scheduled(
@@ -102,15 +110,19 @@ async fn publish_scheduled(store: DynStore, interval: std::time::Duration) {
     let mut tick = tokio::time::interval(interval);
     loop {
         tick.tick().await;
-        match store.publish_due(chrono::Utc::now()).await {
-            Ok(published) if !published.is_empty() => {
+        let outcome = match store.publish_due(chrono::Utc::now()).await {
+            Ok(published) => {
                 for a in published {
                     tracing::info!(slug = %a.slug, "published on schedule");
                 }
+                "ok"
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "scheduled publishing failed; retrying"),
-        }
+            Err(e) => {
+                tracing::warn!(error = %e, "scheduled publishing failed; retrying");
+                "error"
+            }
+        };
+        metrics::counter!(super::metrics::SCHEDULE_RUNS, "outcome" => outcome).increment(1);
     }
 }
 
@@ -181,6 +193,7 @@ pub fn app(state: AppState) -> Router {
             post(two_factor::new_codes),
         )
         .route("/healthz", get(healthz))
+        .route("/metrics", get(super::metrics::serve))
         .route("/feed.xml", get(feeds::site_feed))
         .route("/tags/{slug}/feed.xml", get(feeds::tag_feed))
         .route("/sitemap.xml", get(feeds::sitemap))
@@ -206,6 +219,19 @@ pub fn app(state: AppState) -> Router {
             cache_state,
             page_cache::serve,
         ))
+        .layer(middleware::from_fn(super::metrics::track))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .with_state(state)
 }

@@ -20,6 +20,8 @@ pub struct AppState {
     /// Places for expensive public work (search) that may run at once, so a flood of it
     /// can't take every database connection from the rest of the site.
     pub heavy: Arc<tokio::sync::Semaphore>,
+    /// The Prometheus recorder's handle, when the server installed one (tests don't).
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
 /// Searches that may run at once on one instance (of the eight pooled connections).
@@ -35,6 +37,7 @@ impl AppState {
             config: Arc::new(config),
             assets: Arc::new(assets),
             heavy: Arc::new(tokio::sync::Semaphore::new(HEAVY_PERMITS)),
+            metrics: None,
         }
     }
 }

@@ -142,6 +142,7 @@ impl Site {
             trusted_proxies: gazette::server::config::parse_proxies(trusted_proxies).unwrap(),
             schedule_interval: std::time::Duration::from_secs(5),
             page_cache_bytes,
+            metrics_allow: Vec::new(),
         };
         let state = AppState::new(
             LeptosOptions::builder().output_name("gazette").build(),

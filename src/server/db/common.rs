@@ -225,7 +225,7 @@ pub const ARTICLE_SELECT: &str = "SELECT id, slug, title, dek, body_md, body_htm
      status, published_at, scheduled_at, modified_at, updated_at, version FROM articles WHERE ";
 
 /// The columns of a [`SummaryRow`] from `articles a`.
-const SUMMARY_SELECT: &str = "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, \
+pub const SUMMARY_SELECT: &str = "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, \
      a.updated_at, a.version FROM articles a";
 
 const NEWEST_FIRST: &str = "ORDER BY a.published_at DESC, a.id DESC";
@@ -242,8 +242,6 @@ pub enum Listing<'a> {
     Author(&'a str),
     /// Published articles first published after this time, newest first.
     Since(DateTime<Utc>),
-    /// Published articles sharing tags with this article, most shared tags first.
-    Related(i64),
     /// Published articles after this publication time and id, oldest first.
     Newer(DateTime<Utc>, i64),
     /// Published articles before this publication time and id, newest first.
@@ -285,13 +283,6 @@ impl Listing<'_> {
                 "",
                 "a.status = 'published' AND a.published_at > $1",
                 NEWEST_FIRST,
-            ),
-            Listing::Related(_) => (
-                " JOIN article_tags t ON t.article_id = a.id",
-                "a.status = 'published' AND a.id <> $1 \
-                 AND t.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $1)",
-                "GROUP BY a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, \
-                 a.version ORDER BY COUNT(*) DESC, a.published_at DESC",
             ),
             Listing::Newer(..) => (
                 "",

@@ -119,6 +119,8 @@ pub trait MaintenanceStore: Send + Sync {
     /// The content version: a counter the database bumps on every change readers can
     /// see, whichever process made it (see the `content_version` migration).
     async fn content_version(&self) -> Result<i64>;
+    /// Open and idle connections in the pool (for `/metrics`).
+    fn pool_use(&self) -> (u32, usize);
 }
 
 /// Staff accounts, invites, roles, set-up tokens, passwords, the audit log, failed

@@ -8,8 +8,11 @@ use crate::model::{
     Article, ArticleSummary, AuthorProfile, Correction, CorrectionEntry, SearchHit, Tag,
 };
 use crate::server::db::common::{
-    highlight, CorrectionRow, KeyArg, Listing, SlugNameRow, SummaryRow,
+    highlight, CorrectionRow, KeyArg, Listing, SlugNameRow, SummaryRow, SUMMARY_SELECT,
 };
+
+/// Newest articles per tag considered for "related" (see `related_published`).
+const RELATED_PER_TAG: i64 = 200;
 use crate::server::db::{ReaderStore, Result};
 use chrono::{DateTime, Utc};
 
@@ -27,7 +30,6 @@ impl Backend {
             Listing::Published => query,
             Listing::Tag(slug) | Listing::Author(slug) => query.bind(slug),
             Listing::Since(at) => query.bind(at),
-            Listing::Related(id) => query.bind(id),
             Listing::Newer(at, id) | Listing::Older(at, id) => query.bind(at).bind(id),
         };
         let query = match page {
@@ -56,9 +58,11 @@ impl ReaderStore for Backend {
 
     async fn list_corrections(&self, limit: i64) -> Result<Vec<CorrectionEntry>> {
         let rows: Vec<CorrectionRow> = sqlx::query_as(
+            // CROSS JOIN keeps SQLite walking the corrections (few, newest first) rather
+            // than every published article.
             "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, \
              a.version, c.note, c.created_at AS corrected_at FROM corrections c \
-             JOIN articles a ON a.id = c.article_id WHERE a.status = 'published' \
+             CROSS JOIN articles a WHERE a.id = c.article_id AND a.status = 'published' \
              ORDER BY c.created_at DESC, c.id DESC LIMIT $1",
         )
         .bind(limit)
@@ -76,8 +80,47 @@ impl ReaderStore for Backend {
             .collect())
     }
 
+    /// The articles sharing the most tags with `id`, newest first among equals. Only the
+    /// newest [`RELATED_PER_TAG`] articles of each tag are candidates: a section tag can
+    /// hold a tenth of a big site, and counting shared tags over all of it took a third
+    /// of a second at 100,000 articles.
     async fn related_published(&self, id: i64, limit: i64) -> Result<Vec<ArticleSummary>> {
-        self.summaries(Listing::Related(id), Some((limit, 0))).await
+        let tags: Vec<(i64,)> =
+            sqlx::query_as("SELECT tag_id FROM article_tags WHERE article_id = $1")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+        let mut shared: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+        for (tag,) in tags {
+            let ids: Vec<(i64,)> = sqlx::query_as(
+                "SELECT x.article_id FROM article_tags x JOIN articles a ON a.id = x.article_id \
+                 WHERE x.tag_id = $1 AND x.article_id <> $2 AND a.status = 'published' \
+                 ORDER BY x.article_id DESC LIMIT $3",
+            )
+            .bind(tag)
+            .bind(id)
+            .bind(RELATED_PER_TAG)
+            .fetch_all(&self.pool)
+            .await?;
+            for (other,) in ids {
+                *shared.entry(other).or_default() += 1;
+            }
+        }
+        let mut ranked: Vec<(i64, i64)> = shared.into_iter().map(|(id, n)| (n, id)).collect();
+        ranked.sort_unstable_by(|a, b| b.cmp(a));
+        ranked.truncate(usize::try_from(limit).unwrap_or(0));
+        if ranked.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = ranked.iter().map(|(_, id)| id.to_string()).collect();
+        // The ids are integers the database just gave us, so they can be written inline.
+        let sql = format!("{SUMMARY_SELECT} WHERE a.id IN ({})", ids.join(", "));
+        let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out: Vec<ArticleSummary> = rows.into_iter().map(Into::into).collect();
+        out.sort_by_key(|a| ranked.iter().position(|(_, id)| *id == a.id));
+        Ok(out)
     }
 
     async fn neighbours(

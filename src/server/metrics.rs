@@ -1,0 +1,126 @@
+//! Operator metrics in the Prometheus text format at `/metrics`: requests by route class
+//! and status, latency histograms per class, page-cache hits, misses, bypasses,
+//! invalidations, entries and bytes, database pool use, and scheduled-publish runs.
+//! Served only to loopback and to the addresses in `GAZETTE_METRICS_ALLOW`; anyone else
+//! gets 404, as if there were nothing there.
+
+use super::state::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+const REQUESTS: &str = "gazette_http_requests_total";
+const LATENCY: &str = "gazette_http_request_duration_seconds";
+/// Scheduled-publish runs, labelled by outcome (`ok`, `error`).
+pub const SCHEDULE_RUNS: &str = "gazette_scheduled_publish_runs_total";
+
+/// Installs the process-wide recorder; called once by the server at start-up.
+pub fn install() -> Result<PrometheusHandle, String> {
+    PrometheusBuilder::new()
+        .set_buckets_for_metric(
+            Matcher::Full(LATENCY.to_string()),
+            &[
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ],
+        )
+        .map_err(|e| format!("metrics: {e}"))?
+        .install_recorder()
+        .map_err(|e| format!("metrics: {e}"))
+}
+
+/// The kind of page or endpoint a path is, so label values stay few whatever URLs are
+/// requested.
+pub fn route_class(path: &str) -> &'static str {
+    match path {
+        "/" => "home",
+        "/search" => "search",
+        "/corrections" => "corrections",
+        "/healthz" => "health",
+        "/metrics" => "metrics",
+        "/robots.txt" | "/favicon.svg" => "static",
+        "/feed.xml" => "feed",
+        "/sitemap.xml" | "/news-sitemap.xml" => "sitemap",
+        p if p.starts_with("/articles/") => "article",
+        p if p.starts_with("/tags/") && p.ends_with("/feed.xml") => "feed",
+        p if p.starts_with("/tags/") || p.starts_with("/authors/") => "listing",
+        p if p.starts_with("/sitemaps/") => "sitemap",
+        p if p.starts_with("/pkg/") => "asset",
+        p if p.starts_with("/api/") => "api",
+        p if p.starts_with("/admin") => "admin",
+        _ => "other",
+    }
+}
+
+/// Counts every request and times it, by route class and status.
+pub async fn track(req: Request, next: Next) -> Response {
+    let class = route_class(req.uri().path());
+    let started = Instant::now();
+    let res = next.run(req).await;
+    let status = res.status().as_u16().to_string();
+    metrics::counter!(REQUESTS, "class" => class, "status" => status).increment(1);
+    metrics::histogram!(LATENCY, "class" => class).record(started.elapsed().as_secs_f64());
+    res
+}
+
+/// `GET /metrics`.
+pub async fn serve(
+    State(state): State<AppState>,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
+) -> Response {
+    let allowed = client.is_some_and(|c| {
+        let ip = c.0 .0.ip();
+        ip.is_loopback() || state.config.metrics_allow.iter().any(|n| n.contains(&ip))
+    });
+    let Some(handle) = state.metrics.as_ref().filter(|_| allowed) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let cache = &state.cache;
+    let (page_bytes, misc_bytes) = cache.bytes();
+    let (page_entries, misc_entries) = cache.entries();
+    let stats = &cache.stats;
+    for (name, value) in [
+        ("gazette_page_cache_hits_total", &stats.hits),
+        ("gazette_page_cache_misses_total", &stats.misses),
+        ("gazette_page_cache_bypasses_total", &stats.bypasses),
+        (
+            "gazette_page_cache_invalidations_total",
+            &stats.invalidations,
+        ),
+    ] {
+        metrics::counter!(name).absolute(value.load(Ordering::Relaxed));
+    }
+    metrics::gauge!("gazette_page_cache_bytes", "share" => "pages").set(page_bytes as f64);
+    metrics::gauge!("gazette_page_cache_bytes", "share" => "search_and_not_found")
+        .set(misc_bytes as f64);
+    metrics::gauge!("gazette_page_cache_entries", "share" => "pages").set(page_entries as f64);
+    metrics::gauge!("gazette_page_cache_entries", "share" => "search_and_not_found")
+        .set(misc_entries as f64);
+    let (size, idle) = state.store.pool_use();
+    metrics::gauge!("gazette_db_pool_connections", "state" => "open").set(f64::from(size));
+    metrics::gauge!("gazette_db_pool_connections", "state" => "idle").set(idle as f64);
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        handle.render(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::route_class;
+
+    #[test]
+    fn any_url_falls_into_one_of_a_few_classes() {
+        assert_eq!(route_class("/articles/x"), "article");
+        assert_eq!(route_class("/tags/rail/feed.xml"), "feed");
+        assert_eq!(route_class("/tags/rail"), "listing");
+        assert_eq!(route_class("/sitemaps/2.xml"), "sitemap");
+        assert_eq!(route_class("/wp-login.php"), "other");
+    }
+}
