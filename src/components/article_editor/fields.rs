@@ -105,15 +105,19 @@ impl EditorFields {
         self.tags.set(draft.tags.join(", "));
     }
 
-    /// Subscribes the running effect to every field (the FAQ list as a whole), so that
-    /// an edit runs it again.
+    /// Subscribes the running effect to every field, so that any edit runs it again.
     pub fn track(self) {
         self.title.track();
         self.dek.track();
         self.body.track();
         self.takeaways.track();
         self.analysis.track();
-        self.faq.track();
+        self.faq.with(|rows| {
+            for row in rows {
+                row.question.track();
+                row.answer.track();
+            }
+        });
         self.level.track();
         self.statement.track();
         self.tool.track();
