@@ -1,5 +1,6 @@
 //! Staff accounts: common passwords refused, password change ends other sessions,
-//! sessions listed and revoked, rotation at login, idle expiry.
+//! sessions listed and revoked, rotation at login, idle expiry, and staff pages when the
+//! session cannot be checked.
 
 mod common;
 
@@ -475,4 +476,37 @@ async fn staff_logging_in_from_one_office_address_are_not_locked_out() {
         let r = login(&site, &user.email, PASSWORD, None).await;
         assert_eq!(r.headers["location"], "/admin", "{}", r.body);
     }
+}
+
+#[tokio::test]
+async fn staff_pages_show_a_failed_session_check_instead_of_the_login_page() {
+    let site = Site::new().await;
+    let owner = site.session(Role::Owner).await;
+    // Without its sessions table every session check fails, as in a database outage.
+    let drop_sessions = "DROP TABLE sessions";
+    if site.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&site.url).await.unwrap();
+        sqlx::query(drop_sessions).execute(&pool).await.unwrap();
+    } else {
+        let pool = sqlx::PgPool::connect(&site.url).await.unwrap();
+        sqlx::query(drop_sessions).execute(&pool).await.unwrap();
+    }
+    for path in [
+        "/admin",
+        "/admin/account",
+        "/admin/audit",
+        "/admin/users",
+        "/admin/articles/new",
+        "/admin/articles/1",
+        "/admin/articles/1/history",
+        "/admin/articles/1/preview",
+    ] {
+        let page = site.get(path, Some(&owner)).await;
+        assert!(page.status.is_server_error(), "{path}: {}", page.status);
+        assert!(!page.headers.contains_key("location"), "{path} redirects");
+        assert!(page.body.contains("class=\"error-note\""), "{path}");
+        assert_no_internals(&page.body);
+    }
+    // A visitor without a session cookie has nothing to check: the login page.
+    assert!(site.get("/admin", None).await.status.is_redirection());
 }

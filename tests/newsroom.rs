@@ -573,3 +573,30 @@ async fn staff_preview_drafts_and_readers_cannot() {
     assert!(anonymous.status.is_redirection());
     assert!(!anonymous.body.contains("Unpublished scoop"));
 }
+
+#[tokio::test]
+async fn the_editor_page_holds_the_article_and_offers_corrections_once_published() {
+    let site = Site::new().await;
+    let editor = site.session(Role::Editor).await;
+    let a = create(&site, &editor, "Ferry strike ends").await;
+    let path = format!("/admin/articles/{}", a.id);
+    let draft = site.get(&path, Some(&editor)).await;
+    assert_eq!(draft.status, 200);
+    assert!(draft.body.contains("data-hydrated=\"false\""));
+    // One question input per FAQ item of the draft.
+    assert!(draft.body.contains("id=\"ed-q-1\""));
+    assert!(!draft.body.contains("id=\"ed-q-2\""));
+    assert!(!draft.body.contains("Add a correction"));
+
+    call_ok(
+        &site,
+        "publish_article",
+        json!({ "id": a.id, "version": a.version }),
+        &editor,
+    )
+    .await;
+    let published = site.get(&path, Some(&editor)).await;
+    assert!(published.body.contains("Add a correction"));
+    // The correction form renders inside the editor island, not as a second one.
+    assert_eq!(published.body.matches("<leptos-island").count(), 1);
+}

@@ -1,7 +1,7 @@
 //! Building blocks of pages. The islands (they ship WASM) are `faq_accordion` (in the
-//! readers' bundle) and, for staff only, `article_editor`, `revision_restore` and
-//! `staff_controls`; everything else is server-rendered HTML. The readers' bundle
-//! (feature `reader`) compiles the FAQ alone.
+//! readers' bundle) and, for staff only, `article_editor`, `correction_form`,
+//! `revision_restore` and `staff_controls`; everything else is server-rendered HTML. The
+//! readers' bundle (feature `reader`) compiles the FAQ alone.
 
 #[cfg(not(feature = "reader"))]
 pub mod article_body;
@@ -11,6 +11,8 @@ pub mod article_card;
 pub mod article_editor;
 #[cfg(not(feature = "reader"))]
 pub mod article_list;
+#[cfg(not(feature = "reader"))]
+pub mod correction_form;
 pub mod faq_accordion;
 #[cfg(not(feature = "reader"))]
 pub mod revision_restore;

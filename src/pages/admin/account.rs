@@ -2,16 +2,12 @@
 //! password and two-factor sign-in, all plain forms that work without JavaScript (the
 //! owner's site-wide "require two-factor" switch is an island).
 
-use super::AdminBar;
+use super::StaffPage;
 use crate::api::admin::{get_two_factor, list_my_sessions};
-use crate::api::auth::get_current_user;
 use crate::components::article_body::machine_date;
 use crate::components::staff_controls::TwoFactorPolicy;
-use crate::model::{FormError, TwoFactorStatus};
-use crate::pages::{ErrorNote, Loading};
+use crate::model::{FormError, TwoFactorStatus, User};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -29,69 +25,60 @@ pub fn AccountPage() -> impl IntoView {
         _ => None,
     });
     view! {
-        <Title text="Your account · Gazette admin"/>
-        <Suspense fallback=Loading>
-            {Suspend::new(async move {
-                let Ok(Some(user)) = get_current_user().await else {
-                    return view! { <Redirect path="/admin/login"/> }.into_any();
-                };
-                let (sessions, two_factor) = match (list_my_sessions().await, get_two_factor().await) {
-                    (Ok(s), Ok(t)) => (s, t),
-                    (Err(e), _) | (_, Err(e)) => return view! { <ErrorNote error=e/> }.into_any(),
-                };
-                let must_enrol = user.needs_two_factor;
-                view! {
-                    <AdminBar user=user/>
-                    <h1 class="page-title">"Your account"</h1>
-                    {done.map(|m| view! { <p class="notice" role="status">{m}</p> })}
-                    {error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                    {must_enrol.then(|| view! {
-                        <p class="form-error" role="alert">
-                            "This site requires two-factor sign-in. Set it up below to use the rest of the admin."
-                        </p>
-                    })}
-                    <TwoFactorSection status=two_factor/>
-                    <section aria-labelledby="sessions-heading">
-                        <h2 id="sessions-heading">"Your sessions"</h2>
-                        <table class="admin-list">
-                            <thead><tr><th scope="col">"Started"</th><th scope="col">"Last used"</th><th scope="col">""</th></tr></thead>
-                            <tbody>
-                                {sessions.into_iter().map(|s| view! {
-                                    <tr>
-                                        <td><time datetime=machine_date(s.created_at)>{s.created_at.format("%-d %b %Y %H:%M UTC").to_string()}</time></td>
-                                        <td><time datetime=machine_date(s.last_seen_at)>{s.last_seen_at.format("%-d %b %Y %H:%M UTC").to_string()}</time></td>
-                                        <td>{if s.current {
-                                            view! { <span>"This browser"</span> }.into_any()
-                                        } else {
-                                            view! {
-                                                <form method="post" action="/admin/account/revoke">
-                                                    <input type="hidden" name="session" value=s.key/>
-                                                    <button type="submit">"End session"</button>
-                                                </form>
-                                            }.into_any()
-                                        }}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        <form method="post" action="/admin/account/logout-others">
-                            <button type="submit">"Log out everywhere else"</button>
-                        </form>
-                    </section>
-                    <section class="auth-form" aria-labelledby="password-heading">
-                        <h2 id="password-heading">"Change password"</h2>
-                        <form method="post" action="/admin/account/password">
-                            <label for="current">"Current password"</label>
-                            <input id="current" name="current" type="password" autocomplete="current-password" required/>
-                            <label for="new">"New password (at least 12 characters)"</label>
-                            <input id="new" name="new" type="password" autocomplete="new-password" required minlength="12"/>
-                            <button type="submit" class="primary">"Change password"</button>
-                        </form>
-                    </section>
-                }
-                .into_any()
-            })}
-        </Suspense>
+        <StaffPage title="Your account · Gazette admin" content=move |user: User| async move {
+            let sessions = list_my_sessions().await?;
+            let two_factor = get_two_factor().await?;
+            let must_enrol = user.needs_two_factor;
+            Ok(view! {
+                <h1 class="page-title">"Your account"</h1>
+                {done.map(|m| view! { <p class="notice" role="status">{m}</p> })}
+                {error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                {must_enrol.then(|| view! {
+                    <p class="form-error" role="alert">
+                        "This site requires two-factor sign-in. Set it up below to use the rest of the admin."
+                    </p>
+                })}
+                <TwoFactorSection status=two_factor/>
+                <section aria-labelledby="sessions-heading">
+                    <h2 id="sessions-heading">"Your sessions"</h2>
+                    <table class="admin-list">
+                        <thead><tr><th scope="col">"Started"</th><th scope="col">"Last used"</th><th scope="col">""</th></tr></thead>
+                        <tbody>
+                            {sessions.into_iter().map(|s| view! {
+                                <tr>
+                                    <td><time datetime=machine_date(s.created_at)>{s.created_at.format("%-d %b %Y %H:%M UTC").to_string()}</time></td>
+                                    <td><time datetime=machine_date(s.last_seen_at)>{s.last_seen_at.format("%-d %b %Y %H:%M UTC").to_string()}</time></td>
+                                    <td>{if s.current {
+                                        view! { <span>"This browser"</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <form method="post" action="/admin/account/revoke">
+                                                <input type="hidden" name="session" value=s.key/>
+                                                <button type="submit">"End session"</button>
+                                            </form>
+                                        }.into_any()
+                                    }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <form method="post" action="/admin/account/logout-others">
+                        <button type="submit">"Log out everywhere else"</button>
+                    </form>
+                </section>
+                <section class="auth-form" aria-labelledby="password-heading">
+                    <h2 id="password-heading">"Change password"</h2>
+                    <form method="post" action="/admin/account/password">
+                        <label for="current">"Current password"</label>
+                        <input id="current" name="current" type="password" autocomplete="current-password" required/>
+                        <label for="new">"New password (at least 12 characters)"</label>
+                        <input id="new" name="new" type="password" autocomplete="new-password" required minlength="12"/>
+                        <button type="submit" class="primary">"Change password"</button>
+                    </form>
+                </section>
+            }
+            .into_any())
+        }/>
     }
 }
 

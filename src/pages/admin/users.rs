@@ -1,57 +1,44 @@
 //! `/admin/users` (owners and admins: staff, roles, deactivation, invitations) and
 //! `/admin/invite` (accepting an invitation: choose a password).
 
-use super::AdminBar;
+use super::StaffPage;
 use crate::api::admin::list_users;
-use crate::api::auth::get_current_user;
 use crate::components::staff_controls::{InviteForm, StaffControls};
-use crate::model::FormError;
-use crate::pages::{ErrorNote, Loading};
+use crate::model::{FormError, User};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
     view! {
-        <Title text="Staff · Gazette admin"/>
-        <Suspense fallback=Loading>
-            {Suspend::new(async move {
-                let Ok(Some(user)) = get_current_user().await else {
-                    return view! { <Redirect path="/admin/login"/> }.into_any();
-                };
-                let staff = match list_users().await {
-                    Ok(s) => s,
-                    Err(e) => return view! { <ErrorNote error=e/> }.into_any(),
-                };
-                view! {
-                    <AdminBar user=user/>
-                    <h1 class="page-title">"Staff"</h1>
-                    <table class="admin-list">
-                        <thead>
-                            <tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Change"</th></tr>
-                        </thead>
-                        <tbody>
-                            {staff.into_iter().map(|m| { let email = m.user.email.clone(); let test_id = email.clone(); view! {
-                                <tr data-test-user=test_id>
-                                    <td>{m.user.name}</td>
-                                    <td>{email}</td>
-                                    <td>{m.user.role.as_str()}</td>
-                                    <td>{if m.active { "Active" } else { "Deactivated" }}</td>
-                                    <td><StaffControls user_id=m.user.id role=m.user.role active=m.active/></td>
-                                </tr>
-                            }}).collect_view()}
-                        </tbody>
-                    </table>
-                    <section aria-labelledby="invite-heading">
-                        <h2 id="invite-heading">"Invite someone"</h2>
-                        <InviteForm/>
-                    </section>
-                }
-                .into_any()
-            })}
-        </Suspense>
+        <StaffPage title="Staff · Gazette admin" content=|_: User| async move {
+            let staff = list_users().await?;
+            Ok(view! {
+                <h1 class="page-title">"Staff"</h1>
+                <table class="admin-list">
+                    <thead>
+                        <tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Change"</th></tr>
+                    </thead>
+                    <tbody>
+                        {staff.into_iter().map(|m| { let email = m.user.email.clone(); let test_id = email.clone(); view! {
+                            <tr data-test-user=test_id>
+                                <td>{m.user.name}</td>
+                                <td>{email}</td>
+                                <td>{m.user.role.as_str()}</td>
+                                <td>{if m.active { "Active" } else { "Deactivated" }}</td>
+                                <td><StaffControls user_id=m.user.id role=m.user.role active=m.active/></td>
+                            </tr>
+                        }}).collect_view()}
+                    </tbody>
+                </table>
+                <section aria-labelledby="invite-heading">
+                    <h2 id="invite-heading">"Invite someone"</h2>
+                    <InviteForm/>
+                </section>
+            }
+            .into_any())
+        }/>
     }
 }
 
