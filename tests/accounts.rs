@@ -206,6 +206,33 @@ async fn logging_in_replaces_a_planted_session() {
 }
 
 #[tokio::test]
+async fn a_database_failure_on_an_account_form_is_unavailable_not_the_login_page() {
+    let site = Site::new().await;
+    let cookie = site.session(Role::Editor).await;
+    site.store.close().await;
+    for (path, form) in [
+        ("/admin/account/password", "current=x&new=y"),
+        ("/admin/account/logout-others", ""),
+        ("/admin/account/revoke", "session=abc"),
+        ("/admin/account/two-factor/start", "password=x"),
+        ("/admin/account/two-factor/cancel", ""),
+        ("/admin/account/two-factor/confirm", "code=123456"),
+        ("/admin/account/two-factor/recovery-codes", "password=x"),
+        ("/admin/account/two-factor/disable", "password=x"),
+    ] {
+        let r = site.post_form(path, form, Some(&cookie)).await;
+        assert_eq!(r.status, 503, "{path}: {}", r.body);
+        assert!(!r.headers.contains_key("location"), "{path}");
+        assert!(r.body.contains("Please try again"), "{path}: {}", r.body);
+        assert_no_internals(&r.body);
+    }
+    let anonymous = site
+        .post_form("/admin/account/logout-others", "", None)
+        .await;
+    assert_eq!(anonymous.headers["location"], "/admin/login");
+}
+
+#[tokio::test]
 async fn an_idle_session_ends() {
     let site = Site::new().await;
     let user = site.user(Role::Author).await;

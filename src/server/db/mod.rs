@@ -116,6 +116,9 @@ pub trait MaintenanceStore: Send + Sync {
     /// Applies pending migrations; safe to call from several instances at once.
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;
+    /// Closes every connection (at shutdown, once requests in flight have finished);
+    /// any later call fails as unavailable.
+    async fn close(&self);
     /// The content version: a counter the database bumps on every change readers can
     /// see, whichever process made it (see the `content_version` migration).
     async fn content_version(&self) -> Result<i64>;

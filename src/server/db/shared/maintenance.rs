@@ -15,6 +15,10 @@ impl MaintenanceStore for Backend {
         Ok(())
     }
 
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn content_version(&self) -> Result<i64> {
         let (v,): (i64,) = sqlx::query_as("SELECT version FROM content_version WHERE id = 1")
             .fetch_one(&self.pool)
