@@ -326,7 +326,7 @@ pub async fn list_my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let user = require(Permission::OwnAccount).await?;
     let state = expect_context::<AppState>();
     let parts = use_context::<axum::http::request::Parts>().ok_or(AppError::Internal)?;
-    let current = crate::server::auth::session_hash(&parts.headers);
+    let current = crate::server::auth::session_hash(&state.config, &parts.headers);
     let mut sessions = state.store.list_sessions(user.id).await?;
     for s in &mut sessions {
         s.current = Some(&s.key) == current.as_ref();
@@ -426,7 +426,10 @@ pub async fn get_two_factor() -> Result<TwoFactorStatus, AppError> {
     let state = expect_context::<AppState>();
     let tf = state.store.two_factor(user.id).await?;
     let pending = match (&tf.secret, &tf.pending) {
-        (None, Some(secret)) => Some(crate::server::auth::totp::enrolment(secret, &user.email)?),
+        (None, Some(stored)) => {
+            let secret = crate::server::auth::totp::open_secret(&state, user.id, stored)?;
+            Some(crate::server::auth::totp::enrolment(&secret, &user.email)?)
+        }
         _ => None,
     };
     Ok(TwoFactorStatus {

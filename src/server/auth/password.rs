@@ -61,16 +61,25 @@ fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Passwords refused however long they are (lower-cased comparison).
+/// Famous passphrases (lower-cased comparison) refused even where the strength
+/// estimator rates them well: they are the first ones tried.
 const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
 
-/// Whether `password` is on the common-password list or is one character repeated.
+/// The lowest `zxcvbn` score accepted: 3 is "safely unguessable" for an online attack
+/// (about 10^10 guesses).
+const MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
+
+/// Whether `password` is easy to guess: one character repeated, one of the famous
+/// passphrases, or rated weak by the `zxcvbn` strength estimator (dictionaries of
+/// common passwords, names and words, keyboard patterns, dates, sequences, l33t).
 pub fn is_common_password(password: &str) -> bool {
     let lower = password.to_lowercase();
     let mut chars = lower.chars();
     let first = chars.next();
     let repeated = first.is_some_and(|c| chars.all(|d| d == c));
-    repeated || COMMON_PASSWORDS.lines().any(|p| p.trim() == lower)
+    repeated
+        || COMMON_PASSWORDS.lines().any(|p| p.trim() == lower)
+        || zxcvbn::zxcvbn(password, &[]).score() < MIN_SCORE
 }
 
 /// Checks a new password against the account rules.

@@ -7,7 +7,7 @@ use super::responses::plain_page;
 use super::tokens::{hash_token, new_token};
 use crate::error::AppError;
 use crate::model::{FormError, Permission, User};
-use crate::server::db::{DynStore, SESSION_LIFETIME_DAYS};
+use crate::server::db::SESSION_LIFETIME_DAYS;
 use crate::server::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -20,11 +20,11 @@ pub const CHALLENGE_MINUTES: i64 = 5;
 
 /// The logged-in user for a request's headers, if its session is live.
 pub async fn user_from_headers(
-    store: &DynStore,
+    state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<User>, AppError> {
-    match session_token(headers) {
-        Some(token) => store.session_user(&hash_token(&token)).await,
+    match session_token(&state.config, headers) {
+        Some(token) => state.store.session_user(&hash_token(&token)).await,
         None => Ok(None),
     }
 }
@@ -35,7 +35,7 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
     let Some(parts) = leptos::prelude::use_context::<Parts>() else {
         return Ok(None);
     };
-    user_from_headers(&state.store, &parts.headers).await
+    user_from_headers(&state, &parts.headers).await
 }
 
 /// The logged-in user if their role has `permission` (the table is [`Role::can`]);
@@ -99,7 +99,7 @@ impl FromRequestParts<AppState> for StaffUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match user_from_headers(&state.store, &parts.headers).await {
+        match user_from_headers(state, &parts.headers).await {
             Ok(Some(user)) => Ok(StaffUser(user)),
             Ok(None) => Err(NoStaffUser::Login),
             Err(_) => Err(NoStaffUser::Unavailable),

@@ -1,6 +1,7 @@
 //! Failed-attempt throttling, counted in the database so the limits hold across every
-//! instance: per account and per client address for logins, per address for the
-//! sign-up and password forms, and the 429 page with `Retry-After`.
+//! instance: per account and per client address for logins, per account for the
+//! password asked again on the account page, per address for the sign-up and password
+//! forms, and the 429 page with `Retry-After`.
 
 use super::responses::plain_page;
 use crate::error::AppError;
@@ -71,6 +72,25 @@ pub fn failure_keys(email: &str, ip: Option<&str>) -> [(String, i64); 2] {
     ]
 }
 
+/// The key a signed-in user's re-authentication failures (the password, and a code,
+/// asked again before changes to their account) are counted under: apart from the
+/// login's, so a stolen session guessing can't lock the owner out of logging in.
+fn reauth_key(user_id: i64) -> [(String, i64); 1] {
+    [(format!("reauth:{user_id}"), FREE_ACCOUNT_FAILURES)]
+}
+
+/// Counts a re-authentication attempt by `user_id` before it is checked, like a login;
+/// `Some(seconds)` when the account is over the limit.
+pub async fn reauth_attempt(store: &DynStore, user_id: i64) -> Result<Option<i64>, AppError> {
+    attempt(store, &reauth_key(user_id)).await
+}
+
+/// After a successful re-authentication the account's count starts afresh.
+pub async fn reauth_succeeded(store: &DynStore, user_id: i64) -> Result<(), AppError> {
+    let [(key, _)] = reauth_key(user_id);
+    store.clear_login_failures(&key).await
+}
+
 /// The key a form's attempts from one address are counted under.
 pub fn form_key(form: &str, ip: Option<&str>) -> String {
     format!("{form}:{}", ip.unwrap_or("unknown"))
@@ -90,7 +110,7 @@ pub fn too_many_attempts(seconds: i64) -> Response {
     let body = plain_page(
         "Too many attempts",
         &format!(
-            "<p role=\"alert\">Too many failed logins. Try again in {minutes} minute(s).</p>\
+            "<p role=\"alert\">Too many failed attempts. Try again in {minutes} minute(s).</p>\
              <p><a href=\"/admin/login\">Back to the login page</a></p>"
         ),
     );

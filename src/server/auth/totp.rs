@@ -1,18 +1,15 @@
 //! Second factors: TOTP codes (RFC 6238: SHA-1, 6 digits, 30 s steps, one step of clock
-//! skew either way, each step accepted once), single-use recovery codes, and the site
-//! setting that makes two-factor sign-in compulsory.
+//! skew either way, each step accepted once), checking a second-step code (TOTP or
+//! recovery code), and the site setting that makes two-factor sign-in compulsory.
 
-use super::tokens::hash_token;
+use super::{recovery, sealed};
 use crate::error::AppError;
 use crate::model::TotpEnrolment;
 use crate::server::state::AppState;
 use base64::Engine;
 use chrono::Utc;
-use rand::Rng;
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
-/// Recovery codes issued at once.
-pub const RECOVERY_CODES: usize = 10;
 /// The site setting that makes two-factor sign-in compulsory for all staff.
 pub const REQUIRE_SETTING: &str = "require_two_factor";
 
@@ -76,53 +73,42 @@ pub fn enrolment(secret: &str, email: &str) -> Result<TotpEnrolment, AppError> {
     })
 }
 
-/// New recovery codes (`xxxxx-xxxxx`, 50 random bits each) and their stored hashes.
-pub fn new_recovery_codes() -> (Vec<String>, Vec<String>) {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut rng = rand::thread_rng();
-    let codes: Vec<String> = (0..RECOVERY_CODES)
-        .map(|_| {
-            let mut code: String = (0..10)
-                .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-                .collect();
-            code.insert(5, '-');
-            code
-        })
-        .collect();
-    let hashes = codes.iter().map(|c| recovery_hash(c)).collect();
-    (codes, hashes)
-}
-
-/// Recovery codes are compared without case, spaces or dashes.
-fn recovery_hash(code: &str) -> String {
-    let normal: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    hash_token(&normal)
-}
-
-/// Checks a second-step code for `user`: a TOTP code (each time step once) or an unused
-/// recovery code, which is spent. Returns how they proved it.
+/// Checks a second-step code for `user`: a TOTP code from the secret stored as
+/// `stored_secret` (each time step once) or an unused recovery code, which is spent.
+/// Spending is one `DELETE` that must remove the row, so a code works once even when
+/// two instances check it at the same moment. Returns how they proved it.
 pub async fn check_code(
     state: &AppState,
     user_id: i64,
-    secret: &str,
+    stored_secret: &str,
     code: &str,
 ) -> Result<Option<&'static str>, AppError> {
-    if let Some(step) = code_step(secret, code) {
+    let secret = open_secret(state, user_id, stored_secret)?;
+    if let Some(step) = code_step(&secret, code) {
         return Ok(state
             .store
             .use_totp_step(user_id, step)
             .await?
             .then_some("authenticator code"));
     }
-    let spent = state
-        .store
-        .use_recovery_code(user_id, &recovery_hash(code))
-        .await?;
-    Ok(spent.then_some("recovery code"))
+    for stored in state.store.recovery_codes(user_id).await? {
+        if recovery::matches(&stored, code) {
+            let spent = state.store.use_recovery_code(user_id, &stored).await?;
+            return Ok(spent.then_some("recovery code"));
+        }
+    }
+    Ok(None)
+}
+
+/// The stored form of a new TOTP secret for `user_id` (encrypted when the site has a
+/// secret key).
+pub fn seal_secret(state: &AppState, user_id: i64, secret: &str) -> Result<String, AppError> {
+    sealed::seal(state.config.secret_key.as_ref(), user_id, secret)
+}
+
+/// The TOTP secret stored as `stored` for `user_id`.
+pub fn open_secret(state: &AppState, user_id: i64, stored: &str) -> Result<String, AppError> {
+    sealed::open(state.config.secret_key.as_ref(), user_id, stored)
 }
 
 /// Whether the site requires two-factor sign-in of every staff member.
@@ -165,16 +151,6 @@ mod tests {
         }
         assert_eq!(code_step(&secret, "12345"), None);
         assert_eq!(code_step(&secret, "abcdef"), None);
-    }
-
-    #[test]
-    fn recovery_codes_are_distinct_and_compare_loosely() {
-        let (codes, hashes) = new_recovery_codes();
-        assert_eq!(codes.len(), RECOVERY_CODES);
-        let unique: std::collections::HashSet<_> = hashes.iter().collect();
-        assert_eq!(unique.len(), RECOVERY_CODES);
-        let typed = codes[0].to_uppercase().replace('-', " ");
-        assert_eq!(recovery_hash(&typed), hashes[0]);
     }
 
     #[test]

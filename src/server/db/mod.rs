@@ -215,7 +215,10 @@ pub trait TwoFactorStore: Send + Sync {
     /// Marks time step `step` used if it is newer than the last one used: false for a
     /// replayed code, even when two instances see it at once.
     async fn use_totp_step(&self, user_id: i64, step: i64) -> Result<bool>;
-    /// Spends a recovery code; false if it is unknown or already spent.
+    /// The stored hashes of a user's unspent recovery codes.
+    async fn recovery_codes(&self, user_id: i64) -> Result<Vec<String>>;
+    /// Spends the recovery code stored as `code_hash`; false if it is unknown or was
+    /// already spent (by a request on any instance).
     async fn use_recovery_code(&self, user_id: i64, code_hash: &str) -> Result<bool>;
     async fn replace_recovery_codes(&self, user_id: i64, code_hashes: &[String]) -> Result<()>;
     /// Remembers that `user_id` passed the password step of a login.

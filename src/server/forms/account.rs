@@ -9,7 +9,9 @@ use crate::server::auth::password::{
     check_new_password, hash_password_off_runtime, verify_login_password,
 };
 use crate::server::auth::responses::{error_redirect, form_error};
-use crate::server::auth::throttle::{form_attempt, form_key, too_many_attempts};
+use crate::server::auth::throttle::{
+    form_attempt, form_key, reauth_attempt, reauth_succeeded, too_many_attempts,
+};
 use crate::server::auth::StaffUser;
 use crate::server::state::AppState;
 use axum::extract::{Form, State};
@@ -23,7 +25,8 @@ pub struct PasswordForm {
     new: String,
 }
 
-/// `POST /admin/account/password`: needs the current password; ends every other session.
+/// `POST /admin/account/password`: needs the current password (wrong ones are counted
+/// per account like failed logins, and per address); ends every other session.
 pub async fn change_password(
     State(state): State<AppState>,
     StaffUser(user): StaffUser,
@@ -38,10 +41,18 @@ pub async fn change_password(
         Ok(None) => {}
         Err(e) => return error_redirect(back, form_error(&e)),
     }
+    match reauth_attempt(&state.store, user.id).await {
+        Ok(None) => {}
+        Ok(Some(seconds)) => return too_many_attempts(seconds),
+        Err(e) => return error_redirect(back, form_error(&e)),
+    }
     match verify_login_password(&state, &user, &form.current).await {
         Ok(true) => {}
         Ok(false) => return error_redirect(back, FormError::WrongPassword),
         Err(_) => return error_redirect(back, FormError::Unavailable),
+    }
+    if let Err(e) = reauth_succeeded(&state.store, user.id).await {
+        return error_redirect(back, form_error(&e));
     }
     if let Err(e) = check_new_password(&form.new) {
         return error_redirect(back, e);
@@ -51,7 +62,7 @@ pub async fn change_password(
         state.store.set_password(user.id, &hash).await?;
         state
             .store
-            .delete_sessions_of(user.id, session_hash(&headers).as_deref())
+            .delete_sessions_of(user.id, session_hash(&state.config, &headers).as_deref())
             .await?;
         state.store.forget_latest_attempt(&key).await
     }
@@ -98,7 +109,7 @@ pub async fn logout_others(
     StaffUser(user): StaffUser,
     headers: HeaderMap,
 ) -> Response {
-    let keep = session_hash(&headers);
+    let keep = session_hash(&state.config, &headers);
     match state
         .store
         .delete_sessions_of(user.id, keep.as_deref())

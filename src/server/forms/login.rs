@@ -86,7 +86,7 @@ async fn password_accepted(
     audit::record(&state.store, Some(&user.email), "login", "", ip).await;
     succeeded(state, keys).await?;
     // A fresh token at every login: a session id planted before login is dropped.
-    if let Some(old) = session_hash(headers) {
+    if let Some(old) = session_hash(&state.config, headers) {
         state.store.delete_session(&old).await?;
     }
     let to = if totp::required(state).await? {
@@ -100,10 +100,10 @@ async fn password_accepted(
 /// `POST /admin/logout`: ends the session, clears the cookie and the browser's stored
 /// unsaved drafts.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Ok(Some(user)) = user_from_headers(&state.store, &headers).await {
+    if let Ok(Some(user)) = user_from_headers(&state, &headers).await {
         audit::record(&state.store, Some(&user.email), "logout", "", None).await;
     }
-    if let Some(token) = session_token(&headers) {
+    if let Some(token) = session_token(&state.config, &headers) {
         if let Err(e) = state.store.delete_session(&hash_token(&token)).await {
             return error_redirect("/admin", form_error(&e));
         }

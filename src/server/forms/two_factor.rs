@@ -6,13 +6,20 @@ use super::{form_ip, Peer};
 use crate::error::AppError;
 use crate::model::{FormError, User};
 use crate::server::audit;
-use crate::server::auth::cookies::{challenge_cookie, cookie_value, CHALLENGE_COOKIE};
+use crate::server::auth::cookies::{
+    challenge_cookie, cookie_value, session_hash, CHALLENGE_COOKIE,
+};
 use crate::server::auth::password::verify_login_password;
+use crate::server::auth::recovery::new_recovery_codes;
 use crate::server::auth::responses::{error_redirect, plain_page};
 use crate::server::auth::session::start_session;
-use crate::server::auth::throttle::{attempt, failure_keys, succeeded, too_many_attempts};
+use crate::server::auth::throttle::{
+    attempt, failure_keys, reauth_attempt, reauth_succeeded, succeeded, too_many_attempts,
+};
 use crate::server::auth::tokens::hash_token;
-use crate::server::auth::totp::{check_code, code_step, new_recovery_codes, new_secret, required};
+use crate::server::auth::totp::{
+    check_code, code_step, new_secret, open_secret, required, seal_secret,
+};
 use crate::server::auth::StaffUser;
 use crate::server::state::AppState;
 use axum::extract::{Form, State};
@@ -106,14 +113,59 @@ pub struct PasswordOnlyForm {
     password: String,
 }
 
-/// `user` once they have typed their password again (asked before changes to their
-/// second factor); otherwise where to send the browser.
-async fn reauthenticated(state: &AppState, user: User, password: &str) -> Result<User, Response> {
-    match verify_login_password(state, &user, password).await {
-        Ok(true) => Ok(user),
-        Ok(false) => Err(error_redirect("/admin/account", FormError::WrongPassword)),
-        Err(_) => Err(error_redirect("/admin/account", FormError::Unavailable)),
+/// The password and a current second factor (an authenticator or recovery code).
+#[derive(Deserialize)]
+pub struct PasswordAndCodeForm {
+    password: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// Checks what the account page asks again before a change to the second factor: the
+/// password and, once two-factor is on, a code (`second_factor`: the stored secret and
+/// the code typed). Failures are
+/// counted per account like logins (429 when over the limit). `Err` is where to send
+/// the browser.
+async fn reauthenticate(
+    state: &AppState,
+    user: &User,
+    password: &str,
+    second_factor: Option<(&str, &str)>,
+) -> Result<(), Response> {
+    let back = "/admin/account";
+    match reauth_attempt(&state.store, user.id).await {
+        Ok(None) => {}
+        Ok(Some(seconds)) => return Err(too_many_attempts(seconds)),
+        Err(_) => return Err(error_redirect(back, FormError::Unavailable)),
     }
+    match verify_login_password(state, user, password).await {
+        Ok(true) => {}
+        Ok(false) => return Err(error_redirect(back, FormError::WrongPassword)),
+        Err(_) => return Err(error_redirect(back, FormError::Unavailable)),
+    }
+    if let Some((secret, code)) = second_factor {
+        match check_code(state, user.id, secret, code).await {
+            Ok(Some(_)) => {}
+            Ok(None) => return Err(error_redirect(back, FormError::InvalidCode)),
+            Err(_) => return Err(error_redirect(back, FormError::Unavailable)),
+        }
+    }
+    reauth_succeeded(&state.store, user.id)
+        .await
+        .map_err(|_| error_redirect(back, FormError::Unavailable))
+}
+
+/// Ends every session of `user` except the one making this request: a change to the
+/// second factor must not leave a session someone else holds running.
+async fn end_other_sessions(
+    state: &AppState,
+    user: &User,
+    headers: &HeaderMap,
+) -> Result<(), AppError> {
+    state
+        .store
+        .delete_sessions_of(user.id, session_hash(&state.config, headers).as_deref())
+        .await
 }
 
 /// `POST /admin/account/two-factor/start`: a new secret to scan, pending until a code
@@ -126,22 +178,21 @@ pub async fn start(
     Form(form): Form<PasswordOnlyForm>,
 ) -> Response {
     let back = "/admin/account";
-    let user = match reauthenticated(&state, user, &form.password).await {
-        Ok(user) => user,
-        Err(response) => return response,
-    };
+    if let Err(response) = reauthenticate(&state, &user, &form.password, None).await {
+        return response;
+    }
     match state.store.two_factor(user.id).await {
         Ok(tf) if tf.secret.is_none() => {}
         Ok(_) => return Redirect::to(back).into_response(),
         Err(_) => return error_redirect(back, FormError::Unavailable),
     }
-    match state
-        .store
-        .set_totp_pending(user.id, Some(&new_secret()))
-        .await
-    {
+    let stored = match seal_secret(&state, user.id, &new_secret()) {
+        Ok(stored) => stored,
+        Err(_) => return error_redirect(back, FormError::Unavailable),
+    };
+    match state.store.set_totp_pending(user.id, Some(&stored)).await {
         Ok(()) => Redirect::to("/admin/account#two-factor").into_response(),
-        Err(_) => error_redirect("/admin/account", FormError::Unavailable),
+        Err(_) => error_redirect(back, FormError::Unavailable),
     }
 }
 
@@ -154,10 +205,12 @@ pub async fn cancel(State(state): State<AppState>, StaffUser(user): StaffUser) -
 }
 
 /// `POST /admin/account/two-factor/confirm`: a code from the pending secret turns
-/// two-factor sign-in on and shows the recovery codes, once.
+/// two-factor sign-in on, ends the user's other sessions and shows the recovery codes,
+/// once.
 pub async fn confirm(
     State(state): State<AppState>,
     StaffUser(user): StaffUser,
+    headers: HeaderMap,
     Form(form): Form<CodeForm>,
 ) -> Response {
     let back = "/admin/account";
@@ -165,8 +218,11 @@ pub async fn confirm(
         Ok(tf) => tf.pending,
         Err(_) => return error_redirect(back, FormError::Unavailable),
     };
-    let Some(secret) = pending else {
+    let Some(stored) = pending else {
         return error_redirect(back, FormError::LoginExpired);
+    };
+    let Ok(secret) = open_secret(&state, user.id, &stored) else {
+        return error_redirect(back, FormError::Unavailable);
     };
     let Some(step) = code_step(&secret, &form.code) else {
         return error_redirect(back, FormError::InvalidCode);
@@ -174,7 +230,7 @@ pub async fn confirm(
     let (codes, hashes) = new_recovery_codes();
     if let Err(e) = state
         .store
-        .enable_totp(user.id, &secret, step, &hashes)
+        .enable_totp(user.id, &stored, step, &hashes)
         .await
     {
         let code = match e {
@@ -182,6 +238,9 @@ pub async fn confirm(
             _ => FormError::Unavailable,
         };
         return error_redirect(back, code);
+    }
+    if end_other_sessions(&state, &user, &headers).await.is_err() {
+        return error_redirect(back, FormError::Unavailable);
     }
     audit::record(
         &state.store,
@@ -195,29 +254,33 @@ pub async fn confirm(
 }
 
 /// `POST /admin/account/two-factor/recovery-codes`: replaces every recovery code (the
-/// password is asked again) and shows the new ones, once.
+/// password and a current code are asked again), ends the user's other sessions and
+/// shows the new codes, once.
 pub async fn new_codes(
     State(state): State<AppState>,
     StaffUser(user): StaffUser,
-    Form(form): Form<PasswordOnlyForm>,
+    headers: HeaderMap,
+    Form(form): Form<PasswordAndCodeForm>,
 ) -> Response {
     let back = "/admin/account";
-    let user = match reauthenticated(&state, user, &form.password).await {
-        Ok(user) => user,
-        Err(response) => return response,
-    };
-    match state.store.two_factor(user.id).await {
-        Ok(tf) if tf.secret.is_some() => {}
-        Ok(_) => return Redirect::to(back).into_response(),
+    let secret = match state.store.two_factor(user.id).await {
+        Ok(tf) => match tf.secret {
+            Some(secret) => secret,
+            None => return Redirect::to(back).into_response(),
+        },
         Err(_) => return error_redirect(back, FormError::Unavailable),
+    };
+    if let Err(response) =
+        reauthenticate(&state, &user, &form.password, Some((&secret, &form.code))).await
+    {
+        return response;
     }
     let (codes, hashes) = new_recovery_codes();
-    if state
-        .store
-        .replace_recovery_codes(user.id, &hashes)
-        .await
-        .is_err()
-    {
+    let replaced = async {
+        state.store.replace_recovery_codes(user.id, &hashes).await?;
+        end_other_sessions(&state, &user, &headers).await
+    };
+    if replaced.await.is_err() {
         return error_redirect(back, FormError::Unavailable);
     }
     audit::record(
@@ -231,24 +294,38 @@ pub async fn new_codes(
     recovery_codes_page("New recovery codes", &codes)
 }
 
-/// `POST /admin/account/two-factor/disable`: turns two-factor sign-in off (password
-/// asked again); refused while the site requires it.
+/// `POST /admin/account/two-factor/disable`: turns two-factor sign-in off (the password
+/// and a current code are asked again) and ends the user's other sessions; refused
+/// while the site requires it.
 pub async fn disable(
     State(state): State<AppState>,
     StaffUser(user): StaffUser,
-    Form(form): Form<PasswordOnlyForm>,
+    headers: HeaderMap,
+    Form(form): Form<PasswordAndCodeForm>,
 ) -> Response {
     let back = "/admin/account";
-    let user = match reauthenticated(&state, user, &form.password).await {
-        Ok(user) => user,
-        Err(response) => return response,
-    };
     match required(&state).await {
         Ok(false) => {}
         Ok(true) => return error_redirect(back, FormError::TwoFactorRequired),
         Err(_) => return error_redirect(back, FormError::Unavailable),
     }
-    if state.store.disable_totp(user.id).await.is_err() {
+    let secret = match state.store.two_factor(user.id).await {
+        Ok(tf) => match tf.secret {
+            Some(secret) => secret,
+            None => return Redirect::to(back).into_response(),
+        },
+        Err(_) => return error_redirect(back, FormError::Unavailable),
+    };
+    if let Err(response) =
+        reauthenticate(&state, &user, &form.password, Some((&secret, &form.code))).await
+    {
+        return response;
+    }
+    let disabled = async {
+        state.store.disable_totp(user.id).await?;
+        end_other_sessions(&state, &user, &headers).await
+    };
+    if disabled.await.is_err() {
         return error_redirect(back, FormError::Unavailable);
     }
     audit::record(
