@@ -43,6 +43,19 @@ async fn common_and_short_passwords_are_refused() {
 }
 
 #[test]
+fn guessable_passwords_off_the_old_list_are_refused_too() {
+    for password in [
+        "qwertyuiop123",
+        "iloveyou1234",
+        "abcabcabcabc",
+        "Password2024!",
+    ] {
+        let e = auth::new_user("a@example.com", "A", Role::Author, password).unwrap_err();
+        assert_eq!(e, FormError::CommonPassword, "{password}");
+    }
+}
+
+#[test]
 fn new_accounts_get_full_strength_argon2id_hashes() {
     let new = auth::new_user("a@example.com", "A", Role::Author, "plum orchard at dusk").unwrap();
     let hash = argon2::PasswordHash::new(&new.password_hash).unwrap();
@@ -204,6 +217,84 @@ async fn logging_in_replaces_a_planted_session() {
             .status,
         401
     );
+}
+
+#[tokio::test]
+async fn a_database_failure_on_an_account_form_is_unavailable_not_the_login_page() {
+    let site = Site::new().await;
+    let cookie = site.session(Role::Editor).await;
+    site.store.close().await;
+    for (path, form) in [
+        ("/admin/account/password", "current=x&new=y"),
+        ("/admin/account/logout-others", ""),
+        ("/admin/account/revoke", "session=abc"),
+        ("/admin/account/two-factor/start", "password=x"),
+        ("/admin/account/two-factor/cancel", ""),
+        ("/admin/account/two-factor/confirm", "code=123456"),
+        ("/admin/account/two-factor/recovery-codes", "password=x"),
+        ("/admin/account/two-factor/disable", "password=x"),
+    ] {
+        let r = site.post_form(path, form, Some(&cookie)).await;
+        assert_eq!(r.status, 503, "{path}: {}", r.body);
+        assert!(!r.headers.contains_key("location"), "{path}");
+        assert!(r.body.contains("Please try again"), "{path}: {}", r.body);
+        assert_no_internals(&r.body);
+    }
+    let anonymous = site
+        .post_form("/admin/account/logout-others", "", None)
+        .await;
+    assert_eq!(anonymous.headers["location"], "/admin/login");
+}
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_host_prefixed() {
+    let site = Site::with_public_url("https://news.example.com").await;
+    let user = site.user(Role::Editor).await;
+    let r = login(&site, &user.email, PASSWORD, None).await;
+    let set = r.headers["set-cookie"].to_str().unwrap().to_string();
+    assert!(set.starts_with("__Host-gazette_session="), "{set}");
+    assert!(set.contains("; Secure") && set.contains("Path=/;"), "{set}");
+    assert!(!set.contains("Domain"), "{set}");
+    let cookie = cookie_of(&r);
+    assert_eq!(
+        site.call("list_articles", json!({}), Some(&cookie))
+            .await
+            .status,
+        200
+    );
+    // A plain-named cookie (which a sibling subdomain could set) is not a session here.
+    let token = cookie.split_once('=').unwrap().1;
+    let plain = format!("gazette_session={token}");
+    assert_eq!(
+        site.call("list_articles", json!({}), Some(&plain))
+            .await
+            .status,
+        401
+    );
+    let out = site.post_form("/admin/logout", "", Some(&cookie)).await;
+    let cleared = out.headers["set-cookie"].to_str().unwrap();
+    assert!(cleared.starts_with("__Host-gazette_session=;"), "{cleared}");
+}
+
+#[tokio::test]
+async fn a_session_cookie_sent_twice_is_no_session() {
+    for public_url in ["http://127.0.0.1:3000", "https://news.example.com"] {
+        let site = Site::with_public_url(public_url).await;
+        let user = site.user(Role::Editor).await;
+        let good = cookie_of(&login(&site, &user.email, PASSWORD, None).await);
+        let name = good.split_once('=').unwrap().0;
+        let planted = format!("{name}=planted-by-a-sibling");
+        for twice in [format!("{planted}; {good}"), format!("{good}; {planted}")] {
+            let r = site.call("list_articles", json!({}), Some(&twice)).await;
+            assert_eq!(r.status, 401, "{public_url} {twice}");
+            let r = site
+                .post_form("/admin/account/logout-others", "", Some(&twice))
+                .await;
+            assert_eq!(r.headers["location"], "/admin/login", "{twice}");
+        }
+        let r = site.call("list_articles", json!({}), Some(&good)).await;
+        assert_eq!(r.status, 200);
+    }
 }
 
 #[tokio::test]

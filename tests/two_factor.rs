@@ -250,37 +250,103 @@ async fn a_second_step_without_the_password_step_or_with_a_forged_cookie_fails()
     assert!(cookie_of(&r, "gazette_session").is_none());
 }
 
+/// The recovery codes shown on a page.
+fn codes_in(body: &str) -> Vec<String> {
+    body.split("<code data-test-recovery-code>")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap().to_string())
+        .collect()
+}
+
+/// A form field with spaces as `+`.
+fn field(value: &str) -> String {
+    value.replace(' ', "+")
+}
+
+/// A session made by logging in with the password and `code`.
+async fn session_with_code(site: &Site, user: &User, code: &str) -> String {
+    let first = login(site, &user.email).await;
+    let ok = second_step(site, &first, code).await;
+    assert_eq!(location(&ok), "/admin", "{}", location(&ok));
+    cookie_of(&ok, "gazette_session").unwrap()
+}
+
+async fn is_live(site: &Site, cookie: &str) -> bool {
+    site.call("list_my_sessions", json!({}), Some(cookie))
+        .await
+        .status
+        == 200
+}
+
 #[tokio::test]
-async fn replacing_recovery_codes_and_turning_two_factor_off_need_the_password() {
+async fn replacing_recovery_codes_and_turning_two_factor_off_need_the_password_and_a_code() {
     let site = Site::new().await;
     let user = site.user(Role::Author).await;
     let cookie = session_of(&site, &user).await;
-    let (_, old_codes) = enrol(&site, &cookie).await;
+    let (secret, old_codes) = enrol(&site, &cookie).await;
     let wrong = site
         .post_form(
             "/admin/account/two-factor/recovery-codes",
-            "password=nope",
+            &format!("password=nope&code={}", code_at(&secret, now() + 30)),
             Some(&cookie),
         )
         .await;
     assert!(location(&wrong).ends_with("error=current"));
+    for form in [
+        format!("password={}", field(PASSWORD)),
+        format!("password={}&code=000000", field(PASSWORD)),
+    ] {
+        let refused = site
+            .post_form(
+                "/admin/account/two-factor/recovery-codes",
+                &form,
+                Some(&cookie),
+            )
+            .await;
+        assert!(
+            location(&refused).ends_with("error=code"),
+            "{form}: {}",
+            location(&refused)
+        );
+    }
     let r = site
         .post_form(
             "/admin/account/two-factor/recovery-codes",
-            &format!("password={}", PASSWORD.replace(' ', "+")),
+            &format!(
+                "password={}&code={}",
+                field(PASSWORD),
+                code_at(&secret, now() + 30)
+            ),
             Some(&cookie),
         )
         .await;
-    assert_eq!(r.status, 200);
+    assert_eq!(r.status, 200, "{}", r.body);
     assert!(!r.body.contains(&old_codes[0]), "new codes replace the old");
     let first = login(&site, &user.email).await;
     let refused = second_step(&site, &first, &old_codes[0]).await;
     assert!(location(&refused).ends_with("error=code"));
 
+    for form in [
+        format!("password={}", field(PASSWORD)),
+        format!("password={}&code=not-a-code", field(PASSWORD)),
+    ] {
+        let refused = site
+            .post_form("/admin/account/two-factor/disable", &form, Some(&cookie))
+            .await;
+        assert!(location(&refused).ends_with("error=code"), "{form}");
+    }
+    assert!(site
+        .store
+        .two_factor(user.id)
+        .await
+        .unwrap()
+        .secret
+        .is_some());
+    let codes = codes_in(&r.body);
     let r = site
         .post_form(
             "/admin/account/two-factor/disable",
-            &format!("password={}", PASSWORD.replace(' ', "+")),
+            &format!("password={}&code={}", field(PASSWORD), field(&codes[0])),
             Some(&cookie),
         )
         .await;
@@ -288,6 +354,193 @@ async fn replacing_recovery_codes_and_turning_two_factor_off_need_the_password()
     let plain = login(&site, &user.email).await;
     assert_eq!(location(&plain), "/admin");
     assert!(cookie_of(&plain, "gazette_session").is_some());
+}
+
+#[tokio::test]
+async fn recovery_codes_carry_at_least_112_bits_and_are_stored_salted() {
+    let site = Site::new().await;
+    let user = site.user(Role::Editor).await;
+    let cookie = session_of(&site, &user).await;
+    let (_, codes) = enrol(&site, &cookie).await;
+    let base32 = "abcdefghijklmnopqrstuvwxyz234567";
+    for code in &codes {
+        let symbols: String = code.chars().filter(|c| *c != '-').collect();
+        assert!(symbols.chars().all(|c| base32.contains(c)), "{code}");
+        assert!(symbols.len() * 5 >= 112, "{code} carries too few bits");
+    }
+    let stored = site.column("SELECT code_hash FROM recovery_codes").await;
+    assert_eq!(stored.len(), codes.len());
+    for code in &codes {
+        let plain = gazette::server::auth::hash_token(&code.replace('-', ""));
+        assert!(!stored.contains(&Some(plain)), "{code} is stored unsalted");
+    }
+    // Each code still works once, typed loosely.
+    let first = login(&site, &user.email).await;
+    let loose = codes[3].to_uppercase().replace('-', " ");
+    assert_eq!(
+        location(&second_step(&site, &first, &loose).await),
+        "/admin"
+    );
+    let again = login(&site, &user.email).await;
+    let reused = second_step(&site, &again, &codes[3]).await;
+    assert!(location(&reused).ends_with("error=code"));
+}
+
+#[tokio::test]
+async fn with_a_secret_key_totp_secrets_are_stored_encrypted() {
+    let site = Site::with_secret_key([42; 32]).await;
+    let user = site.user(Role::Editor).await;
+    let cookie = session_of(&site, &user).await;
+    let (secret, _) = enrol(&site, &cookie).await;
+    let stored = site
+        .column("SELECT totp_secret FROM users WHERE totp_secret IS NOT NULL")
+        .await;
+    assert_eq!(stored.len(), 1);
+    let stored = stored[0].clone().unwrap();
+    assert!(stored.starts_with("x1:"), "{stored}");
+    assert!(!stored.contains(&secret), "{stored}");
+    let first = login(&site, &user.email).await;
+    let ok = second_step(&site, &first, &code_at(&secret, now() + 30)).await;
+    assert_eq!(location(&ok), "/admin");
+
+    // Without a key the secret is stored as it is.
+    let plain = Site::new().await;
+    let user = plain.user(Role::Editor).await;
+    let cookie = session_of(&plain, &user).await;
+    let (secret, _) = enrol(&plain, &cookie).await;
+    let stored = plain
+        .column("SELECT totp_secret FROM users WHERE totp_secret IS NOT NULL")
+        .await;
+    assert_eq!(stored, vec![Some(secret)]);
+}
+
+#[tokio::test]
+async fn every_two_factor_change_ends_the_other_sessions() {
+    let site = Site::new().await;
+    let user = site.user(Role::Editor).await;
+    let cookie = session_of(&site, &user).await;
+    let elsewhere = session_of(&site, &user).await;
+    let (secret, codes) = enrol(&site, &cookie).await;
+    assert!(!is_live(&site, &elsewhere).await, "turning it on");
+    assert!(is_live(&site, &cookie).await, "this session stays");
+
+    let elsewhere = session_with_code(&site, &user, &codes[0]).await;
+    let r = site
+        .post_form(
+            "/admin/account/two-factor/recovery-codes",
+            &format!("password={}&code={}", field(PASSWORD), field(&codes[1])),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let codes = codes_in(&r.body);
+    assert!(!is_live(&site, &elsewhere).await, "new recovery codes");
+    assert!(is_live(&site, &cookie).await);
+
+    let elsewhere = session_with_code(&site, &user, &code_at(&secret, now() + 30)).await;
+    let r = site
+        .post_form(
+            "/admin/account/two-factor/disable",
+            &format!(
+                "password={}&code={}",
+                field(PASSWORD),
+                code_at(&secret, now() - 30)
+            ),
+            Some(&cookie),
+        )
+        .await;
+    // The code 30 s ahead was spent by the login; an older one can't be replayed.
+    assert!(location(&r).ends_with("error=code"), "{}", location(&r));
+    assert!(site
+        .store
+        .two_factor(user.id)
+        .await
+        .unwrap()
+        .secret
+        .is_some());
+    assert!(
+        is_live(&site, &elsewhere).await,
+        "refused changes end nothing"
+    );
+    let r = site
+        .post_form(
+            "/admin/account/two-factor/disable",
+            &format!("password={}&code={}", field(PASSWORD), field(&codes[0])),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(location(&r), "/admin/account?done=two-factor-off");
+    assert!(!is_live(&site, &elsewhere).await, "turning it off");
+    assert!(is_live(&site, &cookie).await);
+}
+
+#[tokio::test]
+async fn wrong_passwords_on_the_account_page_are_throttled_like_logins() {
+    let site = Site::new().await;
+    let user = site.user(Role::Editor).await;
+    let cookie = session_of(&site, &user).await;
+    for _ in 0..5 {
+        let r = site
+            .post_form(
+                "/admin/account/two-factor/start",
+                "password=wrong",
+                Some(&cookie),
+            )
+            .await;
+        assert!(location(&r).ends_with("error=current"));
+    }
+    for form in [
+        (
+            "/admin/account/two-factor/start",
+            "password=wrong".to_string(),
+        ),
+        (
+            "/admin/account/two-factor/start",
+            format!("password={}", field(PASSWORD)),
+        ),
+        (
+            "/admin/account/password",
+            format!("current={}&new=plum+orchard+at+dusk", field(PASSWORD)),
+        ),
+    ] {
+        let r = site.post_form(form.0, &form.1, Some(&cookie)).await;
+        assert_eq!(r.status, 429, "{form:?}");
+        assert!(r.headers.contains_key("retry-after"));
+    }
+    assert!(site
+        .store
+        .two_factor(user.id)
+        .await
+        .unwrap()
+        .pending
+        .is_none());
+
+    // The current password on the password form counts the same way.
+    let other = site.user(Role::Author).await;
+    let cookie = session_of(&site, &other).await;
+    for _ in 0..5 {
+        let r = site
+            .post_form(
+                "/admin/account/password",
+                "current=wrong&new=plum+orchard+at+dusk",
+                Some(&cookie),
+            )
+            .await;
+        assert!(location(&r).ends_with("error=current"));
+    }
+    let r = site
+        .post_form(
+            "/admin/account/password",
+            &format!("current={}&new=plum+orchard+at+dusk", field(PASSWORD)),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(r.status, 429);
+    let log = site
+        .call("list_audit", json!({}), Some(&admin_cookie(&site).await))
+        .await
+        .body;
+    assert!(!log.contains("password changed"), "{log}");
 }
 
 #[tokio::test]

@@ -326,7 +326,7 @@ pub async fn list_my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let user = require(Permission::OwnAccount).await?;
     let state = expect_context::<AppState>();
     let parts = use_context::<axum::http::request::Parts>().ok_or(AppError::Internal)?;
-    let current = crate::server::auth::session_hash(&parts.headers);
+    let current = crate::server::auth::session_hash(&state.config, &parts.headers);
     let mut sessions = state.store.list_sessions(user.id).await?;
     for s in &mut sessions {
         s.current = Some(&s.key) == current.as_ref();
@@ -426,14 +426,17 @@ pub async fn get_two_factor() -> Result<TwoFactorStatus, AppError> {
     let state = expect_context::<AppState>();
     let tf = state.store.two_factor(user.id).await?;
     let pending = match (&tf.secret, &tf.pending) {
-        (None, Some(secret)) => Some(crate::server::two_factor::enrolment(secret, &user.email)?),
+        (None, Some(stored)) => {
+            let secret = crate::server::auth::totp::open_secret(&state, user.id, stored)?;
+            Some(crate::server::auth::totp::enrolment(&secret, &user.email)?)
+        }
         _ => None,
     };
     Ok(TwoFactorStatus {
         enabled_at: tf.secret.as_ref().and(tf.enabled_at),
         recovery_codes_left: tf.recovery_codes_left,
         pending,
-        required: crate::server::two_factor::required(&state).await?,
+        required: crate::server::auth::totp::required(&state).await?,
         can_require: user.role.can(Permission::ManageSecurity),
     })
 }
@@ -454,7 +457,7 @@ pub async fn set_two_factor_required(required: bool) -> Result<(), AppError> {
     let value = if required { "on" } else { "off" };
     state
         .store
-        .set_setting(crate::server::two_factor::REQUIRE_SETTING, value)
+        .set_setting(crate::server::auth::totp::REQUIRE_SETTING, value)
         .await?;
     let action = if required {
         "two-factor sign-in required of all staff"

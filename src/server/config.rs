@@ -25,6 +25,55 @@ pub struct Config {
     /// Addresses besides loopback allowed to read `/metrics` (`GAZETTE_METRICS_ALLOW`:
     /// addresses or CIDR ranges, comma-separated).
     pub metrics_allow: Vec<IpNet>,
+    /// The key TOTP secrets are encrypted with at rest (`GAZETTE_SECRET_KEY`: 32 bytes
+    /// in base64). Without it they are stored as they are.
+    pub secret_key: Option<SecretKey>,
+}
+
+/// A 32-byte key that never shows up in `Debug` output or logs.
+#[derive(Clone)]
+pub struct SecretKey(pub [u8; 32]);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(..)")
+    }
+}
+
+impl SecretKey {
+    /// Parses `GAZETTE_SECRET_KEY` (standard base64 of exactly 32 bytes).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .ok()
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+            .map(SecretKey)
+            .ok_or_else(|| {
+                "GAZETTE_SECRET_KEY must be 32 bytes in base64 (e.g. from `openssl rand -base64 32`)"
+                    .to_string()
+            })
+    }
+}
+
+/// Refuses a plain-HTTP public URL on a listener other machines can reach: session
+/// cookies would cross the network unencrypted. `insecure_http`
+/// (`GAZETTE_INSECURE_HTTP=1`) allows it anyway, for a private network.
+pub fn check_transport(
+    public_url: &str,
+    site_addr: SocketAddr,
+    insecure_http: bool,
+) -> Result<(), String> {
+    if public_url.starts_with("https://") || site_addr.ip().is_loopback() || insecure_http {
+        return Ok(());
+    }
+    Err(format!(
+        "GAZETTE_PUBLIC_URL '{public_url}' is plain http:// but LEPTOS_SITE_ADDR {site_addr} \
+         is reachable from other machines, so passwords and session cookies would cross the \
+         network unencrypted. Set GAZETTE_PUBLIC_URL to the https:// address your TLS proxy \
+         serves, listen on 127.0.0.1 behind that proxy, or set GAZETTE_INSECURE_HTTP=1 to \
+         allow it anyway."
+    ))
 }
 
 impl Config {
@@ -45,6 +94,16 @@ impl Config {
                 "GAZETTE_PUBLIC_URL '{public_url}' must start with http:// or https://"
             ));
         }
+        let insecure_http = match std::env::var("GAZETTE_INSECURE_HTTP").as_deref() {
+            Err(_) | Ok("") | Ok("0") => false,
+            Ok("1") => true,
+            Ok(other) => return Err(format!("GAZETTE_INSECURE_HTTP '{other}' must be 1 or 0")),
+        };
+        check_transport(&public_url, site_addr, insecure_http)?;
+        let secret_key = match std::env::var("GAZETTE_SECRET_KEY") {
+            Ok(text) if !text.trim().is_empty() => Some(SecretKey::parse(&text)?),
+            _ => None,
+        };
         let trusted_proxies =
             parse_proxies(&std::env::var("GAZETTE_TRUSTED_PROXIES").unwrap_or_default())?;
         let metrics_allow = parse_networks(
@@ -70,6 +129,7 @@ impl Config {
             public_url,
             trusted_proxies,
             schedule_interval,
+            secret_key,
         })
     }
 
@@ -171,6 +231,7 @@ mod tests {
             schedule_interval: Duration::from_secs(5),
             page_cache_bytes: 0,
             metrics_allow: Vec::new(),
+            secret_key: None,
         }
     }
 
@@ -217,6 +278,35 @@ mod tests {
         assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
         c.public_url = "https://news.example/edition".into();
         assert_eq!(c.public_origin(), "https://news.example");
+    }
+
+    #[test]
+    fn plain_http_is_refused_on_a_listener_other_machines_reach() {
+        let any: SocketAddr = "0.0.0.0:3000".parse().unwrap();
+        let lan: SocketAddr = "192.168.1.5:3000".parse().unwrap();
+        let local: SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        let local6: SocketAddr = "[::1]:3000".parse().unwrap();
+        for addr in [any, lan] {
+            let e = check_transport("http://news.example", addr, false).unwrap_err();
+            assert!(
+                e.contains("GAZETTE_PUBLIC_URL") && e.contains("LEPTOS_SITE_ADDR"),
+                "{e}"
+            );
+            assert!(e.contains("GAZETTE_INSECURE_HTTP=1"), "{e}");
+            assert!(check_transport("http://news.example", addr, true).is_ok());
+            assert!(check_transport("https://news.example", addr, false).is_ok());
+        }
+        for addr in [local, local6] {
+            assert!(check_transport("http://127.0.0.1:3000", addr, false).is_ok());
+        }
+    }
+
+    #[test]
+    fn the_secret_key_must_be_32_bytes_of_base64_and_never_prints() {
+        let key = SecretKey::parse("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=").unwrap();
+        assert_eq!(format!("{key:?}"), "SecretKey(..)");
+        assert!(SecretKey::parse("c2hvcnQ=").is_err());
+        assert!(SecretKey::parse("not base64!").is_err());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Server-only code: configuration, state, the HTTP app, authentication, Markdown
+//! Server-only code: configuration, state, the HTTP app, authentication and its form handlers, Markdown
 //! rendering, the importer, and the store.
 
 pub mod assets;
@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod diff;
 pub mod feeds;
+pub mod forms;
 pub mod html;
 pub mod import;
 pub mod metrics;
@@ -16,4 +17,3 @@ pub mod page_cache;
 pub mod render;
 pub mod startup;
 pub mod state;
-pub mod two_factor;

@@ -176,7 +176,7 @@ fn share_of(req: &Request) -> Option<Share> {
     {
         return None;
     }
-    if carries_session(req.headers()) {
+    if super::auth::carries_session_cookie(req.headers()) {
         return None;
     }
     Some(if path == "/search" {
@@ -184,16 +184,6 @@ fn share_of(req: &Request) -> Option<Share> {
     } else {
         Share::Pages
     })
-}
-
-/// Whether the request carries a staff session cookie.
-fn carries_session(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|c| c.trim_start().starts_with(super::auth::SESSION_COOKIE))
 }
 
 /// The middleware: serves cached pages, fills the cache on a miss (one render per key

@@ -6,10 +6,10 @@ use super::commands::{import_parsed, open_store};
 use super::config::Config;
 use super::db::DynStore;
 use super::feeds;
+use super::forms::{account, login, two_factor};
 use super::import;
 use super::page_cache;
 use super::state::AppState;
-use super::two_factor;
 use crate::app::{shell, App};
 use crate::error::AppError;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -72,11 +72,16 @@ pub async fn serve() -> Result<(), String> {
     if let Some(link) = setup_link {
         println!("Create the owner account (one-time link): {link}");
     }
+    let store = state.store.clone();
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
+    let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .map_err(|e| format!("server error: {e}"))
+        .map_err(|e| format!("server error: {e}"));
+    // Closing the pool lets SQLite checkpoint its write-ahead log and PostgreSQL see
+    // the connections end, rather than both finding out when the process vanishes.
+    store.close().await;
+    served
 }
 
 /// Ctrl-C or SIGTERM (what service managers send): stop accepting, let requests in
@@ -170,13 +175,13 @@ pub fn app(state: AppState) -> Router {
         .precompressed_gzip();
     let cache_state = (state.cache.clone(), state.store.clone());
     Router::new()
-        .route("/admin/login", post(auth::login))
-        .route("/admin/logout", post(auth::logout))
-        .route("/admin/setup", post(auth::setup))
-        .route("/admin/invite", post(auth::accept_invite))
-        .route("/admin/account/password", post(auth::change_password))
-        .route("/admin/account/revoke", post(auth::revoke_session))
-        .route("/admin/account/logout-others", post(auth::logout_others))
+        .route("/admin/login", post(login::login))
+        .route("/admin/logout", post(login::logout))
+        .route("/admin/setup", post(login::setup))
+        .route("/admin/invite", post(login::accept_invite))
+        .route("/admin/account/password", post(account::change_password))
+        .route("/admin/account/revoke", post(account::revoke_session))
+        .route("/admin/account/logout-others", post(account::logout_others))
         .route("/admin/login/two-factor", post(two_factor::login_code))
         .route("/admin/account/two-factor/start", post(two_factor::start))
         .route("/admin/account/two-factor/cancel", post(two_factor::cancel))

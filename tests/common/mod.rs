@@ -23,6 +23,8 @@ pub struct Site {
     pub store: DynStore,
     pub cache: gazette::server::page_cache::SharedCache,
     pub url: String,
+    /// The session cookie's name on this site (it depends on the public URL's scheme).
+    pub session_cookie: &'static str,
     _db: TestDb,
 }
 
@@ -120,17 +122,28 @@ impl Site {
 
     /// A site behind the reverse proxies listed in `trusted_proxies`.
     pub async fn with_config(public_url: &str, trusted_proxies: &str) -> Self {
-        Self::build(public_url, trusted_proxies, 0).await
+        Self::build(public_url, trusted_proxies, 0, None).await
+    }
+
+    /// A site that encrypts TOTP secrets with `GAZETTE_SECRET_KEY` = `key`.
+    pub async fn with_secret_key(key: [u8; 32]) -> Self {
+        let key = gazette::server::config::SecretKey(key);
+        Self::build("http://127.0.0.1:3000", "", 0, Some(key)).await
     }
 
     /// A site with its page cache on (`budget` bytes), as the server runs it. The other
     /// sites leave it off, so a test that writes through the store and reads at once
     /// isn't waiting for the cache's next look at the content version.
     pub async fn with_page_cache(budget: u64) -> Self {
-        Self::build("http://127.0.0.1:3000", "", budget).await
+        Self::build("http://127.0.0.1:3000", "", budget, None).await
     }
 
-    async fn build(public_url: &str, trusted_proxies: &str, page_cache_bytes: u64) -> Self {
+    async fn build(
+        public_url: &str,
+        trusted_proxies: &str,
+        page_cache_bytes: u64,
+        secret_key: Option<gazette::server::config::SecretKey>,
+    ) -> Self {
         let db = TestDb::new().await;
         let url = db.url.clone();
         let store = db::connect(&url).await.unwrap();
@@ -143,7 +156,9 @@ impl Site {
             schedule_interval: std::time::Duration::from_secs(5),
             page_cache_bytes,
             metrics_allow: Vec::new(),
+            secret_key,
         };
+        let session_cookie = auth::cookies::session_cookie_name(&config);
         let state = AppState::new(
             LeptosOptions::builder().output_name("gazette").build(),
             store.clone(),
@@ -156,6 +171,7 @@ impl Site {
             store,
             cache,
             url,
+            session_cookie,
             _db: db,
         }
     }
@@ -234,7 +250,19 @@ impl Site {
             )
             .await
             .unwrap();
-        format!("{}={token}", auth::SESSION_COOKIE)
+        format!("{}={token}", self.session_cookie)
+    }
+
+    /// The first column of every row `sql` returns, as text, read straight from the
+    /// database (to check what is stored at rest).
+    pub async fn column(&self, sql: &'static str) -> Vec<Option<String>> {
+        if self.url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&self.url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_all(&pool).await.unwrap()
+        } else {
+            let pool = sqlx::PgPool::connect(&self.url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_all(&pool).await.unwrap()
+        }
     }
 
     pub async fn article_count(&self) -> i64 {

@@ -21,7 +21,7 @@ pub fn AccountPage() -> impl IntoView {
         "password" => Some("Password changed. Every other session has ended."),
         "revoked" => Some("That session has ended."),
         "others" => Some("Every other session has ended."),
-        "two-factor-off" => Some("Two-factor sign-in is off."),
+        "two-factor-off" => Some("Two-factor sign-in is off. Every other session has ended."),
         _ => None,
     });
     view! {
@@ -92,15 +92,20 @@ fn TwoFactorSection(status: TwoFactorStatus) -> impl IntoView {
                 "Two-factor sign-in is on (since " {since.format("%-d %b %Y").to_string()} "). "
                 {status.recovery_codes_left} " unused recovery codes left."
             </p>
+            <p>"Making new recovery codes or turning two-factor sign-in off needs your password and a current code, and ends your other sessions."</p>
             <form method="post" action="/admin/account/two-factor/recovery-codes">
                 <label for="codes-password">"Password"</label>
                 <input id="codes-password" name="password" type="password" autocomplete="current-password" required/>
+                <label for="codes-code">"Authenticator or recovery code"</label>
+                <input id="codes-code" name="code" autocomplete="one-time-code" required maxlength="40"/>
                 <button type="submit">"Make new recovery codes"</button>
             </form>
             {(!status.required).then(|| view! {
                 <form method="post" action="/admin/account/two-factor/disable">
                     <label for="off-password">"Password"</label>
                     <input id="off-password" name="password" type="password" autocomplete="current-password" required/>
+                    <label for="off-code">"Authenticator or recovery code"</label>
+                    <input id="off-code" name="code" autocomplete="one-time-code" required maxlength="40"/>
                     <button type="submit">"Turn off two-factor sign-in"</button>
                 </form>
             })}

@@ -61,7 +61,7 @@ pub fn TwoFactorLoginPage() -> impl IntoView {
             {error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <form method="post" action="/admin/login/two-factor">
                 <label for="code">"Authentication or recovery code"</label>
-                <input id="code" name="code" autocomplete="one-time-code" required maxlength="20" autofocus/>
+                <input id="code" name="code" autocomplete="one-time-code" required maxlength="40" autofocus/>
                 <button type="submit" class="primary">"Verify"</button>
             </form>
             <p><a href="/admin/login">"Start again"</a></p>

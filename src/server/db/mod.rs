@@ -116,6 +116,9 @@ pub trait MaintenanceStore: Send + Sync {
     /// Applies pending migrations; safe to call from several instances at once.
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;
+    /// Closes every connection (at shutdown, once requests in flight have finished);
+    /// any later call fails as unavailable.
+    async fn close(&self);
     /// The content version: a counter the database bumps on every change readers can
     /// see, whichever process made it (see the `content_version` migration).
     async fn content_version(&self) -> Result<i64>;
@@ -214,7 +217,10 @@ pub trait TwoFactorStore: Send + Sync {
     /// Marks time step `step` used if it is newer than the last one used: false for a
     /// replayed code, even when two instances see it at once.
     async fn use_totp_step(&self, user_id: i64, step: i64) -> Result<bool>;
-    /// Spends a recovery code; false if it is unknown or already spent.
+    /// The stored hashes of a user's unspent recovery codes.
+    async fn recovery_codes(&self, user_id: i64) -> Result<Vec<String>>;
+    /// Spends the recovery code stored as `code_hash`; false if it is unknown or was
+    /// already spent (by a request on any instance).
     async fn use_recovery_code(&self, user_id: i64, code_hash: &str) -> Result<bool>;
     async fn replace_recovery_codes(&self, user_id: i64, code_hashes: &[String]) -> Result<()>;
     /// Remembers that `user_id` passed the password step of a login.

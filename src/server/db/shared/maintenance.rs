@@ -19,6 +19,10 @@ impl MaintenanceStore for Backend {
         (self.pool.size(), self.pool.num_idle())
     }
 
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn content_version(&self) -> Result<i64> {
         let (v,): (i64,) = sqlx::query_as("SELECT version FROM content_version WHERE id = 1")
             .fetch_one(&self.pool)

@@ -92,6 +92,15 @@ impl TwoFactorStore for Backend {
         Ok(changed == 1)
     }
 
+    async fn recovery_codes(&self, user_id: i64) -> Result<Vec<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT code_hash FROM recovery_codes WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
     async fn use_recovery_code(&self, user_id: i64, code_hash: &str) -> Result<bool> {
         let changed =
             sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2")
