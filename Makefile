@@ -6,8 +6,11 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 # The tests build in the release profile with the server's features, so the dependency
-# tree compiled for `make build` is reused instead of compiled a second time.
+# tree compiled for `make build` is reused instead of compiled a second time. leptos
+# reads LEPTOS_OUTPUT_NAME at compile time and cargo-leptos sets it, so every build here
+# sets it too: otherwise each switch between cargo-leptos and cargo recompiles leptos.
 TEST_FLAGS := --release --no-default-features --features ssr,islands
+export LEPTOS_OUTPUT_NAME := gazette
 
 .PHONY: run test build tools test-tools postgres rust-test e2e lint fmt bench
 
