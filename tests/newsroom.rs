@@ -25,6 +25,22 @@ fn admin_functions(id: i64, version: i64) -> Vec<(&'static str, Value, Permissio
     let future = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
     vec![
         ("list_articles", json!({}), Permission::WriteDrafts),
+        (
+            "list_desk",
+            json!({ "filter": {} }),
+            Permission::WriteDrafts,
+        ),
+        (
+            "list_review_queue",
+            json!({ "filter": {} }),
+            Permission::EditAny,
+        ),
+        (
+            "editor_heartbeat",
+            json!({ "id": id }),
+            Permission::WriteDrafts,
+        ),
+        ("leave_editor", json!({ "id": id }), Permission::WriteDrafts),
         ("get_article", json!({ "id": id }), Permission::WriteDrafts),
         (
             "save_article",

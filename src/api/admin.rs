@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use crate::error::AppError;
     use crate::model::Article;
     pub use crate::model::{AiLevel, ArticleStatus, Permission, User};

@@ -5,12 +5,14 @@
 //! feature; everything is re-exported here, so `crate::model::X` is the one import path.
 
 mod article;
+mod desk;
 mod draft;
 mod form_error;
 mod revision;
 mod staff;
 
 pub use article::*;
+pub use desk::*;
 pub use draft::*;
 pub use form_error::*;
 pub use revision::*;

@@ -1,5 +1,6 @@
 //! Between saves: every edit is counted and kept in the browser, a draft saves itself a
-//! few seconds after typing stops, and leaving the page with unsaved edits asks first.
+//! few seconds after typing stops, leaving the page with unsaved edits asks first, and
+//! Ctrl+S saves.
 
 use super::local_copy;
 use super::save::{Action, EditorState};
@@ -49,6 +50,22 @@ pub fn warn_before_leaving(state: EditorState) {
         let handle = window_event_listener_untyped("beforeunload", move |ev| {
             if state.dirty() {
                 ev.prevent_default();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    });
+}
+
+/// Ctrl+S (⌘S on a Mac) saves, instead of the browser's "save page" dialog.
+pub fn save_on_shortcut(state: EditorState) {
+    Effect::new(move |_| {
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            if (ev.ctrl_key() || ev.meta_key())
+                && !ev.alt_key()
+                && ev.key().eq_ignore_ascii_case("s")
+            {
+                ev.prevent_default();
+                state.run(Action::Save);
             }
         });
         on_cleanup(move || handle.remove());

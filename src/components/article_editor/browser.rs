@@ -54,3 +54,28 @@ pub fn local_time(ms: f64) -> String {
     date.to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED)
         .into()
 }
+
+/// A time of day in the reader's own clock, e.g. "14:05".
+pub fn clock_time(at: DateTime<Utc>) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"hour".into(), &"2-digit".into());
+    let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
+    date.to_locale_time_string_with_options("en-GB", &options)
+        .into()
+}
+
+/// Tells the server this editor closed, in a request that outlives the page.
+pub fn leave_editor(id: i64) {
+    let body = wasm_bindgen::JsValue::from_str(&format!("{{\"id\":{id}}}"));
+    let parts = js_sys::Array::of1(&body);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) {
+        let _ = window()
+            .navigator()
+            .send_beacon_with_opt_blob("/api/leave_editor", Some(&blob));
+    }
+}

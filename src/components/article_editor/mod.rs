@@ -3,7 +3,9 @@
 //! saving drafts and publishing through the admin server functions. Drafts autosave a
 //! few seconds after typing stops, the body has a live preview rendered by the server
 //! exactly as readers will see it, and unsaved text is kept in the browser's local
-//! storage so a crash or reload can bring it back.
+//! storage so a crash or reload can bring it back. Ctrl+S (⌘S) saves; the headline and
+//! dek show their length against what search results display; and the editor tells
+//! who else has the same article open, before their saves and these collide.
 //!
 //! The fields live in one `EditorFields` (`fields`), which loads, collects, applies and
 //! tracks them all; saving and the state it shares with the rest are in `save`; the
@@ -12,16 +14,20 @@
 
 mod autosave;
 mod browser;
+mod counter;
 mod fields;
 mod fieldsets;
 mod local_copy;
 mod panels;
+mod presence;
 mod preview;
 mod save;
 
+use self::counter::{LengthCounter, SEARCH_DESCRIPTION_CHARS, SEARCH_TITLE_CHARS};
 use self::fields::EditorFields;
 use self::fieldsets::{DisclosureFields, FaqFields};
 use self::panels::{ConflictPanel, RecoveredPanel};
+use self::presence::PresenceNotice;
 use self::preview::Preview;
 use self::save::{Action, EditorState, SaveButtons};
 use crate::components::correction_form::CorrectionForm;
@@ -43,6 +49,7 @@ pub fn ArticleEditor(
     Effect::new(move |_| hydrated.set(true));
     autosave::watch_edits(state);
     autosave::warn_before_leaving(state);
+    autosave::save_on_shortcut(state);
 
     let EditorFields {
         title,
@@ -69,40 +76,45 @@ pub fn ArticleEditor(
                 state.run(Action::Save);
             }
         >
-            <p class="editor-status">
-                "Status: " <strong data-test-status>{move || status.get().label()}</strong>
-                {move || slug.get().filter(|_| status.get() == ArticleStatus::Published).map(|s| {
-                    view! { " · " <a href=format!("/articles/{s}")>"View article"</a> }
-                })}
-            </p>
-            <label for="ed-title">"Headline"</label>
-            <input id="ed-title" name="title" required maxlength="200" bind:value=title/>
-            <label for="ed-dek">"Dek (standfirst)"</label>
-            <textarea id="ed-dek" name="dek" rows="2" maxlength="500" bind:value=dek></textarea>
+            <div class="editor-bar">
+                <p class="editor-status">
+                    "Status: " <strong data-test-status>{move || status.get().label()}</strong>
+                    {move || slug.get().filter(|_| status.get() == ArticleStatus::Published).map(|s| {
+                        view! { " · " <a href=format!("/articles/{s}")>"View article"</a> }
+                    })}
+                </p>
+                <p class="editor-message" role="status" aria-live="polite">{move || message.get()}</p>
+                <SaveButtons state=state can_publish=can_publish/>
+            </div>
+            <PresenceNotice id=id/>
             <RecoveredPanel state=state/>
-            <div class="body-pane">
-                <div>
+            <ConflictPanel state=state/>
+            <div class="editor-layout">
+                <div class="editor-fields">
+                    <label for="ed-title">"Headline"</label>
+                    <input id="ed-title" name="title" required maxlength="200" aria-describedby="ed-title-count" bind:value=title/>
+                    <LengthCounter id="ed-title-count" value=title limit=SEARCH_TITLE_CHARS what="headlines"/>
+                    <label for="ed-dek">"Dek (standfirst)"</label>
+                    <textarea id="ed-dek" name="dek" rows="2" maxlength="500" aria-describedby="ed-dek-count" bind:value=dek></textarea>
+                    <LengthCounter id="ed-dek-count" value=dek limit=SEARCH_DESCRIPTION_CHARS what="descriptions"/>
                     <label for="ed-body">"Body (Markdown)"</label>
-                    <textarea id="ed-body" name="body" rows="14" bind:value=body></textarea>
+                    <textarea id="ed-body" class="body-field" name="body" rows="18" bind:value=body></textarea>
+                    <label for="ed-takeaways">"Key Takeaways (one per line)"</label>
+                    <textarea id="ed-takeaways" name="takeaways" rows="4" bind:value=takeaways></textarea>
+                    <label for="ed-analysis">"Editor’s Analysis & Impact (Markdown)"</label>
+                    <textarea id="ed-analysis" name="analysis" rows="6" bind:value=analysis></textarea>
+                    <FaqFields fields=fields/>
+                    <DisclosureFields fields=fields/>
+                    <label for="ed-tags">"Tags (comma-separated)"</label>
+                    <input id="ed-tags" name="tags" bind:value=tags/>
+                    {move || {
+                        id.get()
+                            .filter(|_| can_publish && status.get() == ArticleStatus::Published)
+                            .map(|id| view! { <CorrectionForm id=id/> })
+                    }}
                 </div>
                 <Preview body=body/>
             </div>
-            <label for="ed-takeaways">"Key Takeaways (one per line)"</label>
-            <textarea id="ed-takeaways" name="takeaways" rows="4" bind:value=takeaways></textarea>
-            <label for="ed-analysis">"Editor’s Analysis & Impact (Markdown)"</label>
-            <textarea id="ed-analysis" name="analysis" rows="6" bind:value=analysis></textarea>
-            <FaqFields fields=fields/>
-            <DisclosureFields fields=fields/>
-            <label for="ed-tags">"Tags (comma-separated)"</label>
-            <input id="ed-tags" name="tags" bind:value=tags/>
-            <SaveButtons state=state can_publish=can_publish/>
-            <p class="editor-message" role="status" aria-live="polite">{move || message.get()}</p>
-            <ConflictPanel state=state/>
-            {move || {
-                id.get()
-                    .filter(|_| can_publish && status.get() == ArticleStatus::Published)
-                    .map(|id| view! { <CorrectionForm id=id/> })
-            }}
         </form>
     }
 }

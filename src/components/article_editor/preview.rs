@@ -43,7 +43,8 @@ pub fn Preview(body: RwSignal<String>) -> impl IntoView {
         );
     });
     view! {
-        <section class="editor-preview" aria-labelledby="preview-heading">
+        // It scrolls on its own, so it takes keyboard focus to be scrolled without a mouse.
+        <section class="editor-preview" tabindex="0" aria-labelledby="preview-heading">
             <h2 id="preview-heading">"Preview"</h2>
             <p class="form-error">{move || error.get()}</p>
             <div class="article-body" data-test-preview inner_html=move || html.get()></div>

@@ -210,13 +210,7 @@ pub fn SaveButtons(state: EditorState, can_publish: bool) -> impl IntoView {
     let busy = state.busy;
     view! {
         <div class="editor-actions">
-            <label class="inline">
-                <input type="checkbox" bind:checked=state.substantive/>
-                " Substantive change (readers see “Updated”)"
-            </label>
-        </div>
-        <div class="editor-actions">
-            <button type="submit" disabled=move || busy.get()>"Save draft"</button>
+            <button type="submit" disabled=move || busy.get() aria-keyshortcuts="Control+S Meta+S">"Save draft"</button>
             {move || matches!(state.status.get(), ArticleStatus::Draft).then(|| view! {
                 <button type="button" disabled=move || busy.get() on:click=move |_| state.run(Action::Submit)>
                     "Submit for review"
@@ -226,12 +220,18 @@ pub fn SaveButtons(state: EditorState, can_publish: bool) -> impl IntoView {
                 <button type="button" class="primary" disabled=move || busy.get() on:click=move |_| state.run(Action::Publish)>
                     "Publish"
                 </button>
-                <label class="inline" for="ed-schedule">"or at"</label>
-                <input id="ed-schedule" class="schedule" type="datetime-local" step="1" bind:value=state.schedule_at/>
-                <button type="button" disabled=move || busy.get() on:click=move |_| state.run(Action::Schedule)>
-                    "Schedule"
-                </button>
+                <span class="schedule-group">
+                    <label class="inline" for="ed-schedule">"or at"</label>
+                    <input id="ed-schedule" class="schedule" type="datetime-local" step="1" bind:value=state.schedule_at/>
+                    <button type="button" disabled=move || busy.get() on:click=move |_| state.run(Action::Schedule)>
+                        "Schedule"
+                    </button>
+                </span>
             })}
+            <label class="inline">
+                <input type="checkbox" bind:checked=state.substantive/>
+                " Substantive change (readers see “Updated”)"
+            </label>
         </div>
     }
 }

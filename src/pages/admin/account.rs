@@ -42,7 +42,7 @@ pub fn AccountPage() -> impl IntoView {
                 <section aria-labelledby="sessions-heading">
                     <h2 id="sessions-heading">"Your sessions"</h2>
                     <table class="admin-list">
-                        <thead><tr><th scope="col">"Started"</th><th scope="col">"Last used"</th><th scope="col">""</th></tr></thead>
+                        <thead><tr><th scope="col">"Started"</th><th scope="col">"Last used"</th><th scope="col">"Action"</th></tr></thead>
                         <tbody>
                             {sessions.into_iter().map(|s| view! {
                                 <tr>

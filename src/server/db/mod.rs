@@ -356,6 +356,61 @@ pub trait ReaderStore: Send + Sync {
     async fn search(&self, terms: &[String], limit: i64) -> Result<Vec<SearchHit>>;
 }
 
+/// The order a desk query returns: one of the desk's sorts, or the review queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeskOrder {
+    Sort(crate::model::DeskSort),
+    /// Articles in review, the longest waiting first.
+    Review,
+}
+
+/// A desk query with every filter resolved: which articles, in what order, from where.
+#[derive(Clone, Debug)]
+pub struct DeskQuery<'a> {
+    pub status: Option<ArticleStatus>,
+    /// Only articles under this user's byline (an author's own, or "Mine").
+    pub byline: Option<i64>,
+    /// Only articles by the author with this slug.
+    pub author_slug: Option<&'a str>,
+    pub tag_slug: Option<&'a str>,
+    /// The sort time from this instant on.
+    pub from: Option<DateTime<Utc>>,
+    /// The sort time before this instant.
+    pub until: Option<DateTime<Utc>>,
+    /// Plain words (already stripped of query syntax) the headline or text must hold.
+    pub terms: &'a [String],
+    pub order: DeskOrder,
+    /// The rows after (`false`) or before (`true`) this place, rather than the first.
+    pub cursor: Option<(crate::model::DeskCursor, bool)>,
+    pub limit: i64,
+}
+
+/// The staff desk (the article list under `/admin`) and editor presence.
+#[async_trait]
+pub trait DeskStore: Send + Sync {
+    /// Up to `query.limit` rows in the query's order; when the cursor looks backwards,
+    /// the rows just before it, still in the query's order.
+    async fn desk_rows(&self, query: &DeskQuery<'_>) -> Result<Vec<crate::model::DeskRow>>;
+    /// How many articles are in each status; only those under `byline` when given.
+    async fn desk_counts(&self, byline: Option<i64>) -> Result<Vec<(ArticleStatus, i64)>>;
+    /// Staff with at least one article under their byline, by name.
+    async fn desk_authors(&self) -> Result<Vec<crate::model::Author>>;
+    /// Tags by name, at most `limit`.
+    async fn desk_tags(&self, limit: i64) -> Result<Vec<Tag>>;
+    /// Records that `user_id` has article `article_id` open at `at` (keeping when they
+    /// opened it, unless their last sign of life is older than `expiry`), and returns the
+    /// others who have it open, seen within `expiry`, longest first.
+    async fn touch_presence(
+        &self,
+        article_id: i64,
+        user_id: i64,
+        at: DateTime<Utc>,
+        expiry: chrono::Duration,
+    ) -> Result<Vec<crate::model::EditorPresence>>;
+    /// Forgets that `user_id` has article `article_id` open (the editor was closed).
+    async fn leave_presence(&self, article_id: i64, user_id: i64) -> Result<()>;
+}
+
 /// Copying a whole site between databases.
 #[async_trait]
 pub trait CopyStore: Send + Sync {
@@ -376,6 +431,7 @@ pub trait Store:
     + ArticleStore
     + RevisionStore
     + ReaderStore
+    + DeskStore
     + CopyStore
     + Send
     + Sync
@@ -391,6 +447,7 @@ impl<T> Store for T where
         + ArticleStore
         + RevisionStore
         + ReaderStore
+        + DeskStore
         + CopyStore
         + Send
         + Sync

@@ -20,6 +20,8 @@ mod accounts;
 mod articles;
 #[path = "shared/copy.rs"]
 mod copy;
+#[path = "shared/desk.rs"]
+mod desk;
 #[path = "shared/maintenance.rs"]
 mod maintenance;
 #[path = "shared/reader.rs"]
@@ -149,5 +151,19 @@ impl PgStore {
                 .await?;
         }
         Ok(())
+    }
+}
+
+impl PgStore {
+    /// The desk's search condition (the headline or text holds every term) for `$param`,
+    /// and the value to bind there (`plainto_tsquery` reads no query syntax).
+    fn desk_match(param: usize, terms: &[String]) -> (String, String) {
+        (
+            format!(
+                "a.id IN (SELECT article_id FROM article_search \
+                 WHERE doc @@ plainto_tsquery('english', ${param}))"
+            ),
+            terms.join(" "),
+        )
     }
 }

@@ -25,6 +25,8 @@ mod accounts;
 mod articles;
 #[path = "shared/copy.rs"]
 mod copy;
+#[path = "shared/desk.rs"]
+mod desk;
 #[path = "shared/maintenance.rs"]
 mod maintenance;
 #[path = "shared/reader.rs"]
@@ -222,5 +224,23 @@ impl SqliteStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+}
+
+impl SqliteStore {
+    /// The desk's search condition (the headline or text holds every term) for `$param`,
+    /// and the value to bind there: each term quoted, so no FTS5 syntax gets through.
+    fn desk_match(param: usize, terms: &[String]) -> (String, String) {
+        let query = terms
+            .iter()
+            .map(|t| format!("\"{}\"", t.replace('"', "")))
+            .collect::<Vec<_>>()
+            .join(" ");
+        (
+            format!(
+                "a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ${param})"
+            ),
+            query,
+        )
     }
 }

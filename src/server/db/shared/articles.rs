@@ -62,8 +62,9 @@ impl ArticleStore for Backend {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO articles (slug, title, dek, body_md, body_html, analysis_md, \
              analysis_html, disclosure_level, disclosure_statement, disclosure_tool, \
-             disclosure_reviewer, status, published_at, created_at, updated_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1) \
+             disclosure_reviewer, status, published_at, created_at, updated_at, \
+             status_changed_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14, 1) \
              RETURNING id",
         )
         .bind(slug)
@@ -168,6 +169,7 @@ impl ArticleStore for Backend {
         let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE articles SET status = $3, scheduled_at = $4, \
+             status_changed_at = CASE WHEN status = $3 THEN status_changed_at ELSE $5 END, \
              published_at = CASE WHEN $3 = 'published' THEN COALESCE(published_at, $5) \
              ELSE published_at END, \
              updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2",
@@ -203,7 +205,7 @@ impl ArticleStore for Backend {
             let changed = sqlx::query(
                 "UPDATE articles SET status = 'published', \
                  published_at = COALESCE(published_at, scheduled_at), \
-                 updated_at = $2, version = version + 1 WHERE id = $1 AND status = 'scheduled'",
+                 updated_at = $2, status_changed_at = $2, version = version + 1 WHERE id = $1 AND status = 'scheduled'",
             )
             .bind(id)
             .bind(now())

@@ -1,0 +1,294 @@
+//! The staff desk's queries: one page of articles under any mix of filters, counted by
+//! status, in keyset order (each order has an index, so a page costs the same at the
+//! end of 100,000 articles as at the start); and who has which article open.
+
+use super::{Backend, Db};
+use crate::model::{ArticleStatus, Author, DeskRow, DeskSort, EditorPresence, Tag};
+use crate::server::db::common::SlugNameRow;
+use crate::server::db::{DeskOrder, DeskQuery, DeskStore, Result};
+use chrono::{DateTime, Utc};
+
+/// A value bound to one `$n` of a desk query.
+enum Arg {
+    Text(String),
+    Int(i64),
+    Time(DateTime<Utc>),
+}
+
+#[derive(sqlx::FromRow)]
+struct DeskRowSql {
+    id: i64,
+    slug: String,
+    title: String,
+    status: String,
+    updated_at: DateTime<Utc>,
+    published_at: Option<DateTime<Utc>>,
+    scheduled_at: Option<DateTime<Utc>>,
+    sort_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PresenceRow {
+    name: String,
+    since: DateTime<Utc>,
+}
+
+/// The time an order sorts by, the condition for having it, and whether newest first.
+fn order_key(order: DeskOrder) -> (&'static str, &'static str, bool) {
+    match order {
+        DeskOrder::Sort(DeskSort::Updated) => ("a.updated_at", "", true),
+        DeskOrder::Sort(DeskSort::Published) => {
+            ("a.published_at", "a.published_at IS NOT NULL", true)
+        }
+        DeskOrder::Sort(DeskSort::Scheduled) => (
+            "a.scheduled_at",
+            "a.status = 'scheduled' AND a.scheduled_at IS NOT NULL",
+            false,
+        ),
+        // Articles that entered review before the column existed count from their last change.
+        DeskOrder::Review => (
+            "COALESCE(a.status_changed_at, a.updated_at)",
+            "a.status = 'in_review'",
+            false,
+        ),
+    }
+}
+
+/// Adds a value and returns its `$n`.
+fn next(arg: Arg, args: &mut Vec<Arg>) -> usize {
+    args.push(arg);
+    args.len()
+}
+
+/// The SQL of a desk query and the values of its `$n`, in order.
+fn desk_sql(q: &DeskQuery<'_>) -> (String, Vec<Arg>) {
+    let (key, having, newest_first) = order_key(q.order);
+    let mut conditions: Vec<String> = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    if !having.is_empty() {
+        conditions.push(having.into());
+    }
+    if let Some(status) = q.status {
+        let n = next(Arg::Text(status.as_str().into()), &mut args);
+        conditions.push(format!("a.status = ${n}"));
+    }
+    if let Some(user) = q.byline {
+        let n = next(Arg::Int(user), &mut args);
+        conditions.push(format!(
+            "a.id IN (SELECT article_id FROM article_authors WHERE user_id = ${n})"
+        ));
+    }
+    if let Some(slug) = q.author_slug {
+        let n = next(Arg::Text(slug.into()), &mut args);
+        conditions.push(format!(
+            "a.id IN (SELECT aa.article_id FROM article_authors aa \
+             JOIN users u ON u.id = aa.user_id WHERE u.slug = ${n})"
+        ));
+    }
+    if let Some(slug) = q.tag_slug {
+        let n = next(Arg::Text(slug.into()), &mut args);
+        conditions.push(format!(
+            "a.id IN (SELECT at.article_id FROM article_tags at \
+             JOIN tags t ON t.id = at.tag_id WHERE t.slug = ${n})"
+        ));
+    }
+    if let Some(from) = q.from {
+        let n = next(Arg::Time(from), &mut args);
+        conditions.push(format!("{key} >= ${n}"));
+    }
+    if let Some(until) = q.until {
+        let n = next(Arg::Time(until), &mut args);
+        conditions.push(format!("{key} < ${n}"));
+    }
+    if !q.terms.is_empty() {
+        let n = args.len() + 1;
+        let (condition, value) = Backend::desk_match(n, q.terms);
+        next(Arg::Text(value), &mut args);
+        conditions.push(condition);
+    }
+    let backwards = matches!(q.cursor, Some((_, true)));
+    // Walking backwards reverses the order; the caller gets the rows turned back.
+    let descending = newest_first != backwards;
+    if let Some((cursor, _)) = q.cursor {
+        let t = next(Arg::Time(cursor.at), &mut args);
+        let i = next(Arg::Int(cursor.id), &mut args);
+        let cmp = if descending { "<" } else { ">" };
+        conditions.push(format!(
+            "({key} {cmp} ${t} OR ({key} = ${t} AND a.id {cmp} ${i}))"
+        ));
+    }
+    let n = next(Arg::Int(q.limit), &mut args);
+    let dir = if descending { "DESC" } else { "ASC" };
+    let condition = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT a.id, a.slug, a.title, a.status, a.updated_at, a.published_at, \
+         a.scheduled_at, {key} AS sort_at FROM articles a{condition} \
+         ORDER BY {key} {dir}, a.id {dir} LIMIT ${n}"
+    );
+    (sql, args)
+}
+
+#[async_trait::async_trait]
+impl DeskStore for Backend {
+    async fn desk_rows(&self, q: &DeskQuery<'_>) -> Result<Vec<DeskRow>> {
+        let (sql, args) = desk_sql(q);
+        let mut query = sqlx::query_as::<Db, DeskRowSql>(sqlx::AssertSqlSafe(sql));
+        for arg in args {
+            query = match arg {
+                Arg::Text(v) => query.bind(v),
+                Arg::Int(v) => query.bind(v),
+                Arg::Time(v) => query.bind(v),
+            };
+        }
+        let mut rows = query.fetch_all(&self.pool).await?;
+        if matches!(q.cursor, Some((_, true))) {
+            rows.reverse();
+        }
+        let mut bylines = std::collections::HashMap::<i64, Vec<String>>::new();
+        if !rows.is_empty() {
+            let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+            // The ids are integers the database just returned, so they are written inline.
+            let sql = format!(
+                "SELECT aa.article_id, u.name FROM article_authors aa \
+                 JOIN users u ON u.id = aa.user_id WHERE aa.article_id IN ({}) \
+                 ORDER BY aa.article_id, aa.position",
+                ids.join(", ")
+            );
+            let names: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&self.pool)
+                .await?;
+            for (id, name) in names {
+                bylines.entry(id).or_default().push(name);
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| DeskRow {
+                authors: bylines.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                slug: r.slug,
+                title: r.title,
+                status: ArticleStatus::parse(&r.status).unwrap_or_default(),
+                updated_at: r.updated_at,
+                published_at: r.published_at,
+                scheduled_at: r.scheduled_at,
+                sort_at: r.sort_at,
+            })
+            .collect())
+    }
+
+    async fn desk_counts(&self, byline: Option<i64>) -> Result<Vec<(ArticleStatus, i64)>> {
+        let rows: Vec<(String, i64)> = match byline {
+            None => {
+                sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status")
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            Some(user) => {
+                sqlx::query_as(
+                    "SELECT a.status, COUNT(*) FROM article_authors aa \
+                     JOIN articles a ON a.id = aa.article_id WHERE aa.user_id = $1 \
+                     GROUP BY a.status",
+                )
+                .bind(user)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        Ok(ArticleStatus::ALL
+            .into_iter()
+            .map(|status| {
+                let n = rows
+                    .iter()
+                    .find(|(s, _)| s == status.as_str())
+                    .map_or(0, |(_, n)| *n);
+                (status, n)
+            })
+            .collect())
+    }
+
+    async fn desk_authors(&self) -> Result<Vec<Author>> {
+        let rows: Vec<SlugNameRow> = sqlx::query_as(
+            "SELECT u.slug, u.name FROM users u WHERE EXISTS \
+             (SELECT 1 FROM article_authors aa WHERE aa.user_id = u.id) ORDER BY u.name, u.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Author {
+                slug: r.slug,
+                name: r.name,
+            })
+            .collect())
+    }
+
+    async fn desk_tags(&self, limit: i64) -> Result<Vec<Tag>> {
+        let rows: Vec<SlugNameRow> =
+            sqlx::query_as("SELECT slug, name FROM tags ORDER BY name, id LIMIT $1")
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Tag {
+                slug: r.slug,
+                name: r.name,
+            })
+            .collect())
+    }
+
+    async fn touch_presence(
+        &self,
+        article_id: i64,
+        user_id: i64,
+        at: DateTime<Utc>,
+        expiry: chrono::Duration,
+    ) -> Result<Vec<EditorPresence>> {
+        let stale = at - expiry;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM editor_presence WHERE seen_at < $1")
+            .bind(stale)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO editor_presence (article_id, user_id, since, seen_at) \
+             VALUES ($1, $2, $3, $3) ON CONFLICT (article_id, user_id) \
+             DO UPDATE SET seen_at = excluded.seen_at",
+        )
+        .bind(article_id)
+        .bind(user_id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        let others: Vec<PresenceRow> = sqlx::query_as(
+            "SELECT u.name, p.since FROM editor_presence p JOIN users u ON u.id = p.user_id \
+             WHERE p.article_id = $1 AND p.user_id <> $2 ORDER BY p.since, u.id",
+        )
+        .bind(article_id)
+        .bind(user_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(others
+            .into_iter()
+            .map(|p| EditorPresence {
+                name: p.name,
+                since: p.since,
+            })
+            .collect())
+    }
+
+    async fn leave_presence(&self, article_id: i64, user_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM editor_presence WHERE article_id = $1 AND user_id = $2")
+            .bind(article_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

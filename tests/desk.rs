@@ -1,0 +1,549 @@
+//! The staff desk under `/admin`: filters by status (with counts), author, tag, words
+//! and dates, the three sorts, keyset pages, authors' own view, the editors' review
+//! queue, and editor presence — through the HTTP API and the server-rendered page.
+
+mod common;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::*;
+use gazette::model::{
+    ArticleDraft, ArticleStatus, DeskPage, EditorPresence, Role, SavedArticle, User, DESK_PAGE_SIZE,
+};
+use gazette::server::{auth, render};
+use serde_json::{json, Value};
+
+/// A new user with `role` and a session cookie for them.
+async fn staff(site: &Site, role: Role) -> (User, String) {
+    let user = site.user(role).await;
+    let (token, hash) = auth::new_token();
+    site.store
+        .create_session(user.id, &hash, Utc::now() + Duration::days(1))
+        .await
+        .unwrap();
+    (user, format!("{}={token}", site.session_cookie))
+}
+
+fn draft(title: &str, body: &str, tags: &[&str]) -> ArticleDraft {
+    ArticleDraft {
+        title: title.into(),
+        body: body.into(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        ..sample_draft(title)
+    }
+}
+
+/// Creates an article through the API as the cookie's user.
+async fn write(site: &Site, cookie: &str, d: ArticleDraft) -> SavedArticle {
+    let v = ok(
+        site,
+        "save_article",
+        json!({ "id": null, "base_version": null, "draft": d }),
+        cookie,
+    )
+    .await;
+    serde_json::from_value(v).unwrap()
+}
+
+async fn ok(site: &Site, name: &str, args: Value, cookie: &str) -> Value {
+    let r = site.call(name, args, Some(cookie)).await;
+    assert_eq!(r.status, 200, "{name}: {}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+async fn desk(site: &Site, cookie: &str, filter: Value) -> DeskPage {
+    serde_json::from_value(ok(site, "list_desk", json!({ "filter": filter }), cookie).await)
+        .unwrap()
+}
+
+async fn queue(site: &Site, cookie: &str, filter: Value) -> DeskPage {
+    let v = ok(
+        site,
+        "list_review_queue",
+        json!({ "filter": filter }),
+        cookie,
+    )
+    .await;
+    serde_json::from_value(v).unwrap()
+}
+
+fn titles(page: &DeskPage) -> Vec<&str> {
+    page.rows.iter().map(|r| r.title.as_str()).collect()
+}
+
+fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap()
+}
+
+#[tokio::test]
+async fn the_desk_filters_by_status_and_counts_every_status() {
+    let site = Site::new().await;
+    let (_, editor) = staff(&site, Role::Editor).await;
+    let draft_a = write(&site, &editor, draft("Quiet draft", "Text.", &[])).await;
+    let review = write(&site, &editor, draft("Waiting piece", "Text.", &[])).await;
+    let live = write(&site, &editor, draft("Live piece", "Text.", &[])).await;
+    let later = write(&site, &editor, draft("Later piece", "Text.", &[])).await;
+    let args = |s: &SavedArticle| json!({ "id": s.id, "version": s.version });
+    ok(&site, "submit_for_review", args(&review), &editor).await;
+    ok(&site, "publish_article", args(&live), &editor).await;
+    let when = (Utc::now() + Duration::hours(3)).to_rfc3339();
+    ok(
+        &site,
+        "schedule_article",
+        json!({ "id": later.id, "version": later.version, "at": when }),
+        &editor,
+    )
+    .await;
+
+    let all = desk(&site, &editor, json!({})).await;
+    assert_eq!(all.rows.len(), 4);
+    for (status, n) in [
+        (ArticleStatus::Draft, 1),
+        (ArticleStatus::InReview, 1),
+        (ArticleStatus::Scheduled, 1),
+        (ArticleStatus::Published, 1),
+        (ArticleStatus::Archived, 0),
+    ] {
+        assert_eq!(all.count(status), n, "{status:?}");
+    }
+    // Newest change first: the scheduled one moved last.
+    assert_eq!(titles(&all)[0], "Later piece");
+
+    let drafts = desk(&site, &editor, json!({ "status": "draft" })).await;
+    assert_eq!(titles(&drafts), ["Quiet draft"]);
+    assert_eq!(drafts.rows[0].id, draft_a.id);
+    // The counts stay those of every status, so the other tabs say what they hold.
+    assert_eq!(drafts.count(ArticleStatus::Published), 1);
+    let published = desk(&site, &editor, json!({ "status": "published" })).await;
+    assert_eq!(titles(&published), ["Live piece"]);
+}
+
+#[tokio::test]
+async fn the_desk_filters_by_author_tag_words_and_dates() {
+    let site = Site::new().await;
+    let (erin, editor) = staff(&site, Role::Editor).await;
+    let (arlo, _) = staff(&site, Role::Author).await;
+    let store = &site.store;
+    let add =
+        |title: &'static str, body: &'static str, tags: &'static [&'static str], by: User, on| {
+            let store = store.clone();
+            async move {
+                let slug = render::slugify(title);
+                let content = render::content(&draft(title, body, tags));
+                store
+                    .create_article(&slug, &content, Some(&by), on)
+                    .await
+                    .unwrap()
+            }
+        };
+    add(
+        "Harbour ferries return",
+        "The ferries sail again.",
+        &["Transport"],
+        erin.clone(),
+        Some(at(2026, 3, 10)),
+    )
+    .await;
+    add(
+        "Budget vote delayed",
+        "Council argues over rents.",
+        &["Politics"],
+        arlo.clone(),
+        Some(at(2026, 5, 2)),
+    )
+    .await;
+    add(
+        "Night trains planned",
+        "A sleeper service for the valley.",
+        &["Transport"],
+        arlo.clone(),
+        None,
+    )
+    .await;
+
+    let by_arlo = desk(&site, &editor, json!({ "author": arlo.slug })).await;
+    let mut got = titles(&by_arlo);
+    got.sort();
+    assert_eq!(got, ["Budget vote delayed", "Night trains planned"]);
+    assert!(by_arlo.authors.iter().any(|a| a.slug == arlo.slug));
+    assert_eq!(by_arlo.rows[0].authors, [arlo.name.clone()]);
+
+    let mine = desk(&site, &editor, json!({ "mine": true })).await;
+    assert_eq!(titles(&mine), ["Harbour ferries return"]);
+
+    let transport = desk(&site, &editor, json!({ "tag": "transport" })).await;
+    assert_eq!(transport.rows.len(), 2);
+    let both = desk(
+        &site,
+        &editor,
+        json!({ "tag": "transport", "author": arlo.slug }),
+    )
+    .await;
+    assert_eq!(titles(&both), ["Night trains planned"]);
+
+    // Words in the headline or only in the text; every word must match.
+    assert_eq!(
+        titles(&desk(&site, &editor, json!({ "q": "ferries" })).await),
+        ["Harbour ferries return"]
+    );
+    assert_eq!(
+        titles(&desk(&site, &editor, json!({ "q": "sleeper" })).await),
+        ["Night trains planned"]
+    );
+    assert_eq!(
+        desk(&site, &editor, json!({ "q": "sleeper council" }))
+            .await
+            .rows
+            .len(),
+        0
+    );
+    // Query syntax is read as plain words.
+    assert_eq!(
+        titles(&desk(&site, &editor, json!({ "q": "\"rents\" NEAR ferries" })).await).len(),
+        0
+    );
+    assert_eq!(
+        titles(&desk(&site, &editor, json!({ "q": "rents*" })).await),
+        ["Budget vote delayed"]
+    );
+
+    // Dates apply to the sorted time: publication here, so the unpublished one is out.
+    let spring = desk(
+        &site,
+        &editor,
+        json!({ "sort": "published", "from": "2026-03-01", "to": "2026-04-30" }),
+    )
+    .await;
+    assert_eq!(titles(&spring), ["Harbour ferries return"]);
+    let by_published = desk(&site, &editor, json!({ "sort": "published" })).await;
+    assert_eq!(
+        titles(&by_published),
+        ["Budget vote delayed", "Harbour ferries return"]
+    );
+    // The last day is included whole.
+    let to_day = desk(
+        &site,
+        &editor,
+        json!({ "sort": "published", "from": "2026-05-02", "to": "2026-05-02" }),
+    )
+    .await;
+    assert_eq!(titles(&to_day), ["Budget vote delayed"]);
+}
+
+#[tokio::test]
+async fn scheduled_articles_are_listed_soonest_first_with_their_times() {
+    let site = Site::new().await;
+    let (_, editor) = staff(&site, Role::Editor).await;
+    let late = write(&site, &editor, draft("Goes out late", "Text.", &[])).await;
+    let soon = write(&site, &editor, draft("Goes out soon", "Text.", &[])).await;
+    write(&site, &editor, draft("Never scheduled", "Text.", &[])).await;
+    let times = [(late, Duration::hours(5)), (soon, Duration::hours(1))];
+    for (a, later) in &times {
+        let when = now_plus(*later);
+        ok(
+            &site,
+            "schedule_article",
+            json!({ "id": a.id, "version": a.version, "at": when.to_rfc3339() }),
+            &editor,
+        )
+        .await;
+    }
+    let page = desk(&site, &editor, json!({ "sort": "scheduled" })).await;
+    assert_eq!(titles(&page), ["Goes out soon", "Goes out late"]);
+    let soon_at = page.rows[0].scheduled_at.unwrap();
+    assert!(
+        (soon_at - Utc::now() - Duration::hours(1))
+            .num_seconds()
+            .abs()
+            < 60
+    );
+    assert_eq!(page.rows[0].sort_at, soon_at);
+
+    let html = site
+        .get("/admin?status=scheduled&sort=scheduled", Some(&editor))
+        .await;
+    assert_eq!(html.status, 200);
+    assert!(html.body.contains("Goes out soon"), "{}", html.body);
+    // The time shows in the status and in the sorted column.
+    let machine = gazette::components::article_body::machine_date(soon_at);
+    assert!(html.body.matches(&machine).count() >= 2, "{}", html.body);
+    assert!(!html.body.contains("Never scheduled"));
+}
+
+fn now_plus(d: Duration) -> DateTime<Utc> {
+    Utc::now() + d
+}
+
+#[tokio::test]
+async fn the_desk_pages_through_every_article_once_and_back() {
+    let site = Site::new().await;
+    let (erin, editor) = staff(&site, Role::Editor).await;
+    let total = DESK_PAGE_SIZE as usize * 2 + 7;
+    let content = render::content(&draft("Paged", "Text.", &[]));
+    for i in 0..total {
+        site.store
+            .create_article(&format!("paged-{i}"), &content, Some(&erin), None)
+            .await
+            .unwrap();
+    }
+    let mut pages = vec![desk(&site, &editor, json!({})).await];
+    assert!(pages[0].prev.is_none());
+    while let Some(next) = pages.last().unwrap().next {
+        let page = desk(&site, &editor, json!({ "after": next })).await;
+        pages.push(page);
+    }
+    assert_eq!(pages.len(), 3);
+    let ids: Vec<i64> = pages
+        .iter()
+        .flat_map(|p| p.rows.iter().map(|r| r.id))
+        .collect();
+    assert_eq!(ids.len(), total);
+    // Newest first, each exactly once (ids grow with creation time here).
+    let mut sorted = ids.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(ids, sorted);
+    // "Newer" from the last page gives back the middle page, and from there the first.
+    let back = desk(&site, &editor, json!({ "before": pages[2].prev.unwrap() })).await;
+    assert_eq!(back.rows, pages[1].rows);
+    let first = desk(&site, &editor, json!({ "before": back.prev.unwrap() })).await;
+    assert_eq!(first.rows, pages[0].rows);
+    assert!(first.prev.is_none());
+}
+
+#[tokio::test]
+async fn authors_see_and_count_only_their_own_articles() {
+    let site = Site::new().await;
+    let (_, editor) = staff(&site, Role::Editor).await;
+    let (arlo, author) = staff(&site, Role::Author).await;
+    let (_, other) = staff(&site, Role::Author).await;
+    write(&site, &editor, draft("Editor's draft", "Text.", &[])).await;
+    write(&site, &other, draft("Someone else's draft", "Text.", &[])).await;
+    let mine = write(&site, &author, draft("Arlo's draft", "Text.", &[])).await;
+    ok(
+        &site,
+        "submit_for_review",
+        json!({ "id": mine.id, "version": mine.version }),
+        &author,
+    )
+    .await;
+
+    let page = desk(&site, &author, json!({})).await;
+    assert_eq!(titles(&page), ["Arlo's draft"]);
+    assert!(page.own_only);
+    assert_eq!(page.count(ArticleStatus::InReview), 1);
+    assert_eq!(page.count(ArticleStatus::Draft), 0);
+    assert!(page.authors.is_empty(), "authors get no list of colleagues");
+    // Naming another author doesn't widen the view.
+    let theirs = desk(&site, &author, json!({ "author": "test-editor" })).await;
+    assert!(theirs.rows.is_empty());
+    assert_eq!(page.rows[0].authors, [arlo.name]);
+}
+
+#[tokio::test]
+async fn the_review_queue_lists_articles_in_review_longest_waiting_first() {
+    let site = Site::new().await;
+    let (_, editor) = staff(&site, Role::Editor).await;
+    let (_, author) = staff(&site, Role::Author).await;
+    let first = write(&site, &author, draft("Submitted first", "Text.", &[])).await;
+    let second = write(&site, &author, draft("Submitted second", "Text.", &[])).await;
+    write(&site, &author, draft("Still a draft", "Text.", &[])).await;
+    let submit = |s: &SavedArticle| json!({ "id": s.id, "version": s.version });
+    let first: SavedArticle =
+        serde_json::from_value(ok(&site, "submit_for_review", submit(&first), &author).await)
+            .unwrap();
+    ok(&site, "submit_for_review", submit(&second), &author).await;
+    // An edit while in review doesn't send the article to the back of the queue.
+    ok(
+        &site,
+        "save_article",
+        json!({ "id": first.id, "base_version": first.version, "draft": draft("Submitted first", "Fixed a typo.", &[]) }),
+        &editor,
+    )
+    .await;
+
+    let q = queue(&site, &editor, json!({})).await;
+    assert_eq!(titles(&q), ["Submitted first", "Submitted second"]);
+    assert!(q.rows.iter().all(|r| r.status == ArticleStatus::InReview));
+    // Filters narrow the queue too.
+    let narrowed = queue(&site, &editor, json!({ "q": "typo" })).await;
+    assert_eq!(titles(&narrowed), ["Submitted first"]);
+
+    let html = site.get("/admin?view=review", Some(&editor)).await;
+    assert_eq!(html.status, 200);
+    let a = html.body.find("Submitted first").unwrap();
+    let b = html.body.find("Submitted second").unwrap();
+    assert!(a < b, "oldest first on the page");
+    assert!(html.body.contains("In review since"));
+    assert!(!html.body.contains("Still a draft"));
+}
+
+#[tokio::test]
+async fn the_review_queue_is_refused_to_authors_and_anonymous_callers() {
+    let site = Site::new().await;
+    let (_, author) = staff(&site, Role::Author).await;
+    let r = site
+        .call("list_review_queue", json!({ "filter": {} }), None)
+        .await;
+    assert_eq!(r.status, 401, "{}", r.body);
+    let r = site
+        .call("list_review_queue", json!({ "filter": {} }), Some(&author))
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = site.call("list_desk", json!({ "filter": {} }), None).await;
+    assert_eq!(r.status, 401, "{}", r.body);
+    // The page says so rather than showing an empty queue.
+    let page = site.get("/admin?view=review", Some(&author)).await;
+    assert!(
+        page.body.contains("You are not allowed to do that."),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("Review queue</a>"),
+        "no link for authors"
+    );
+}
+
+#[tokio::test]
+async fn bad_desk_filters_are_refused_with_a_clear_message() {
+    let site = Site::new().await;
+    let (_, editor) = staff(&site, Role::Editor).await;
+    write(&site, &editor, draft("Anything", "Text.", &[])).await;
+    for (filter, says) in [
+        (json!({ "q": "x".repeat(201) }), "at most 200"),
+        (
+            json!({ "from": "2026-05-02", "to": "2026-05-01" }),
+            "must not be after",
+        ),
+    ] {
+        let r = site
+            .call("list_desk", json!({ "filter": filter }), Some(&editor))
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains(says), "{}", r.body);
+    }
+    let r = site
+        .call(
+            "list_desk",
+            json!({ "filter": { "status": "lost" } }),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_no_internals(&r.body);
+    let page = site
+        .get("/admin?status=lost&from=soon", Some(&editor))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("There is no status “lost”."),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Anything"));
+}
+
+#[tokio::test]
+async fn the_desk_page_works_from_the_url_alone() {
+    let site = Site::new().await;
+    let (_, editor) = staff(&site, Role::Editor).await;
+    write(
+        &site,
+        &editor,
+        draft("Harbour ferries return", "Ferries.", &["Transport"]),
+    )
+    .await;
+    write(
+        &site,
+        &editor,
+        draft("Budget vote delayed", "Rents.", &["Politics"]),
+    )
+    .await;
+    let page = site
+        .get("/admin?q=ferries&tag=Transport", Some(&editor))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Harbour ferries return"));
+    assert!(!page.body.contains("Budget vote delayed"));
+    // The form shows the filters it was given, so the next submit keeps them.
+    assert!(
+        page.body
+            .contains(r#"name="q" type="search" value="ferries""#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"value="Transport""#));
+    // Status tabs keep the other filters and show counts.
+    assert!(
+        page.body
+            .contains("/admin?status=draft&amp;tag=transport&amp;q=ferries"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"<span class="count">2</span>"#));
+}
+
+#[tokio::test]
+async fn an_open_editor_learns_who_else_has_the_article_open() {
+    let site = Site::new().await;
+    let (erin, first) = staff(&site, Role::Editor).await;
+    let (_, second) = staff(&site, Role::Editor).await;
+    let id = write(&site, &first, draft("Shared story", "Text.", &[]))
+        .await
+        .id;
+    let beat = |cookie: String| {
+        let site = &site;
+        async move {
+            let v = ok(site, "editor_heartbeat", json!({ "id": id }), &cookie).await;
+            serde_json::from_value::<Vec<EditorPresence>>(v).unwrap()
+        }
+    };
+    assert!(beat(first.clone()).await.is_empty(), "alone at first");
+    let seen = beat(second.clone()).await;
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].name, erin.name);
+    let opened = seen[0].since;
+    assert!((Utc::now() - opened).num_seconds() < 30);
+    assert_eq!(
+        beat(first.clone()).await.len(),
+        1,
+        "the first sees the second"
+    );
+    // Later beats keep the time the article was opened.
+    assert_eq!(beat(second.clone()).await[0].since, opened);
+    ok(&site, "leave_editor", json!({ "id": id }), &second).await;
+    assert!(beat(first.clone()).await.is_empty(), "gone once closed");
+}
+
+#[tokio::test]
+async fn presence_expires_and_follows_who_may_open_the_article() {
+    let site = Site::new().await;
+    let (erin, editor) = staff(&site, Role::Editor).await;
+    let (other, _) = staff(&site, Role::Editor).await;
+    let (_, author) = staff(&site, Role::Author).await;
+    let a = write(&site, &editor, draft("Editor only", "Text.", &[])).await;
+    // Someone whose editor last spoke two minutes ago has closed it.
+    let long_ago = Utc::now() - Duration::minutes(2);
+    site.store
+        .touch_presence(a.id, other.id, long_ago, Duration::seconds(60))
+        .await
+        .unwrap();
+    let seen = site
+        .store
+        .touch_presence(a.id, erin.id, Utc::now(), Duration::seconds(60))
+        .await
+        .unwrap();
+    assert!(seen.is_empty(), "{seen:?}");
+    // An author can't announce themselves on (or learn about) an article they can't open.
+    let r = site
+        .call("editor_heartbeat", json!({ "id": a.id }), Some(&author))
+        .await;
+    assert_eq!(r.status, 403);
+    let r = site
+        .call("editor_heartbeat", json!({ "id": a.id }), None)
+        .await;
+    assert_eq!(r.status, 401);
+    let r = site
+        .call("editor_heartbeat", json!({ "id": 999_999 }), Some(&editor))
+        .await;
+    assert_eq!(r.status, 404);
+}
