@@ -23,12 +23,16 @@ type Backend = SqliteStore;
 mod accounts;
 #[path = "shared/articles.rs"]
 mod articles;
+#[path = "shared/bylines.rs"]
+mod bylines;
 #[path = "shared/copy.rs"]
 mod copy;
 #[path = "shared/maintenance.rs"]
 mod maintenance;
 #[path = "shared/reader.rs"]
 mod reader;
+#[path = "shared/redirects.rs"]
+mod redirects;
 #[path = "shared/revisions.rs"]
 mod revisions;
 #[path = "shared/sessions.rs"]
