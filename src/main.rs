@@ -34,6 +34,19 @@ enum Command {
         #[arg(long)]
         update: bool,
     },
+    /// Write articles into DIR in the plain-text format, one file per article.
+    Export {
+        /// Folder to write `{slug}.txt` files into (created when missing).
+        dir: PathBuf,
+        /// Every article in any state, not only the published ones.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Manage byline-only authors.
+    Byline {
+        #[command(subcommand)]
+        command: BylineCommand,
+    },
     /// Write a consistent copy of the SQLite database to PATH.
     Backup { path: PathBuf },
     /// Copy a whole site (users, articles, revisions) into an empty database.
@@ -44,6 +57,18 @@ enum Command {
         /// Target database URL; must hold no users or articles yet.
         #[arg(long)]
         to: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum BylineCommand {
+    /// Link byline-only author SLUG to a staff account: its articles are credited to the
+    /// account, and its author page leads to the account's.
+    Link {
+        slug: String,
+        /// The staff account's email.
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -83,6 +108,10 @@ async fn main() -> ExitCode {
             publish,
             update,
         } => commands::import(&files, publish, update).await,
+        Command::Byline {
+            command: BylineCommand::Link { slug, email },
+        } => commands::byline_link(&slug, &email).await,
+        Command::Export { dir, all } => commands::export(&dir, all).await,
         Command::Backup { path } => commands::backup(&path).await,
         Command::Copy { from, to } => commands::copy(&from, &to).await,
     };

@@ -153,6 +153,17 @@ pub async fn save_article(
     let mut content = render::content(&draft);
     content.substantive = substantive;
     content.autosave = autosave;
+    if let Some(names) = content.bylines.as_mut() {
+        // Authors keep their byline on what they write: without it they could no
+        // longer open their own draft.
+        if !user.role.can(Permission::EditAny)
+            && !names
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(&user.name) || n.eq_ignore_ascii_case(&user.email))
+        {
+            names.push(user.email.clone());
+        }
+    }
     let a = match (id, base_version) {
         (Some(id), Some(version)) => {
             let current = editable(&state, &user, id).await?;
@@ -167,7 +178,16 @@ pub async fn save_article(
                 .await?
         }
         (None, _) => {
-            let slug = free_slug(&state, &content.title).await?;
+            let slug = match content.slug.take() {
+                Some(slug) if state.store.slug_taken(&slug).await? => {
+                    return Err(AppError::Validation(format!(
+                        "The address /articles/{slug} is taken (now or before) by another \
+                         article; choose another."
+                    )))
+                }
+                Some(slug) => slug,
+                None => free_slug(&state, &content.title).await?,
+            };
             state
                 .store
                 .create_article(&slug, &content, Some(&user), None)
@@ -292,7 +312,11 @@ pub async fn restore_revision(
         .revision(id, revision)
         .await?
         .ok_or(AppError::NotFound)?;
-    let content = render::content(&ArticleDraft::from_article(&old));
+    // A restore brings back the text and bylines; the address stays where it is now.
+    let content = render::content(&ArticleDraft {
+        slug: String::new(),
+        ..ArticleDraft::from_article(&old)
+    });
     let a = state
         .store
         .update_article(id, base_version, &content, Some(&user))

@@ -25,6 +25,34 @@ pub struct ArticleDraft {
     pub faq: Vec<FaqDraft>,
     pub disclosure: Option<AiDisclosure>,
     pub tags: Vec<String>,
+    /// The article's address (`/articles/{slug}`); empty keeps the current one (or, for
+    /// a new article, makes one from the headline).
+    #[serde(default)]
+    pub slug: String,
+    /// Bylines by name (or a staff member's email); empty keeps the current ones (a new
+    /// article is credited to its writer).
+    #[serde(default)]
+    pub bylines: Vec<String>,
+}
+
+/// Most bylines one article may carry.
+pub const MAX_BYLINES: usize = 20;
+/// Longest byline name, in characters.
+pub const MAX_BYLINE_CHARS: usize = 100;
+/// Longest article address (slug), in characters.
+pub const MAX_SLUG_CHARS: usize = 120;
+
+/// Whether `slug` is a well-formed article address: lowercase ASCII letters, digits and
+/// single hyphens between them.
+pub fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= MAX_SLUG_CHARS
+        && slug.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 impl ArticleDraft {
@@ -46,6 +74,8 @@ impl ArticleDraft {
                 .collect(),
             disclosure: a.disclosure.clone(),
             tags: a.tags.iter().map(|t| t.name.clone()).collect(),
+            slug: a.slug.clone(),
+            bylines: a.authors.iter().map(|au| au.name.clone()).collect(),
         }
     }
 
@@ -112,6 +142,30 @@ impl ArticleDraft {
             if long_name {
                 return Err(format!(
                     "The AI tool and reviewer names are limited to {MAX_NAME_CHARS} characters."
+                ));
+            }
+        }
+        let slug = self.slug.trim();
+        if !slug.is_empty() && !valid_slug(slug) {
+            return Err(format!(
+                "The address may use only lowercase letters, digits and single hyphens \
+                 (like harbour-bridge-reopens), at most {MAX_SLUG_CHARS} characters."
+            ));
+        }
+        if self.bylines.len() > MAX_BYLINES {
+            return Err(format!("At most {MAX_BYLINES} bylines are allowed."));
+        }
+        for name in &self.bylines {
+            let name = name.trim();
+            if name.chars().count() > MAX_BYLINE_CHARS {
+                let start: String = name.chars().take(20).collect();
+                return Err(format!(
+                    "The byline starting \"{start}\" is longer than {MAX_BYLINE_CHARS} characters."
+                ));
+            }
+            if name.contains([',', ';']) || name.chars().any(char::is_control) {
+                return Err(format!(
+                    "The byline \"{name}\" can't contain commas or semicolons (separate bylines with ;)."
                 ));
             }
         }
@@ -194,6 +248,35 @@ mod tests {
             ..draft()
         };
         assert!(long_takeaway.validate().unwrap_err().contains("Takeaway 1"));
+    }
+
+    #[test]
+    fn malformed_addresses_and_bylines_are_refused() {
+        for bad in [
+            "Capital",
+            "two--hyphens",
+            "-lead",
+            "trail-",
+            "sp ace",
+            "ümlaut",
+        ] {
+            let d = ArticleDraft {
+                slug: bad.into(),
+                ..draft()
+            };
+            assert!(d.validate().unwrap_err().contains("address"), "{bad}");
+        }
+        let ok = ArticleDraft {
+            slug: "harbour-bridge-2".into(),
+            bylines: vec!["A. Writer".into(), "Wire Service".into()],
+            ..draft()
+        };
+        assert_eq!(ok.validate(), Ok(()));
+        let comma = ArticleDraft {
+            bylines: vec!["Doe, Jane".into()],
+            ..draft()
+        };
+        assert!(comma.validate().unwrap_err().contains("commas"));
     }
 
     #[test]

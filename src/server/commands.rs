@@ -95,7 +95,7 @@ pub async fn import_parsed(
 ) -> Result<usize, String> {
     let mut seen = std::collections::HashSet::new();
     for (path, a) in &parsed {
-        let slug = render::slugify(&a.draft.title);
+        let slug = import::slug_of(&a.draft);
         if !seen.insert(slug.clone()) {
             return Err(format!(
                 "{}: another file in this import has the same headline; nothing was imported",
@@ -110,7 +110,7 @@ pub async fn import_parsed(
         }
     }
     for (path, a) in &parsed {
-        let slug = render::slugify(&a.draft.title);
+        let slug = import::slug_of(&a.draft);
         let content = render::content(&a.draft);
         let fail = |e: crate::error::AppError| format!("{}: {e}", path.display());
         match store.article_by_slug(&slug).await.map_err(fail)? {
@@ -137,6 +137,71 @@ pub async fn import_parsed(
         println!("{} -> /articles/{slug}", path.display());
     }
     Ok(parsed.len())
+}
+
+/// Links byline-only author `slug` to the staff account with `email`.
+pub async fn byline_link(slug: &str, email: &str) -> Result<(), String> {
+    let (_, store) = open_store().await?;
+    let user = store
+        .find_login(email)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no staff account has the email {email}"))?
+        .user;
+    store
+        .link_byline(slug, user.id)
+        .await
+        .map_err(|e| match e {
+            crate::error::AppError::NotFound => {
+                format!("no byline-only author /authors/{slug} (or it is linked already)")
+            }
+            other => other.to_string(),
+        })?;
+    println!("/authors/{slug} now leads to /authors/{}", user.slug);
+    Ok(())
+}
+
+/// Writes each published article (every article with `all`) into `dir` as
+/// `{slug}.txt` in the plain-text format, warning about anything the format can't hold.
+pub async fn export(dir: &Path, all: bool) -> Result<(), String> {
+    let shown = dir.display();
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!("{shown} is not a folder"));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the folder {shown}: {e}"))?;
+    // Found out before anything is read: a folder we can't write to fails at once.
+    let probe = dir.join(".gazette-export-probe");
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|e| format!("cannot write to {shown}: {e}"))?;
+    let (_, store) = open_store().await?;
+    let summaries = store.list_articles(None).await.map_err(|e| e.to_string())?;
+    let mut written = 0;
+    for s in summaries {
+        if !all && s.status != crate::model::ArticleStatus::Published {
+            continue;
+        }
+        let Some(article) = store.article_by_id(s.id).await.map_err(|e| e.to_string())? else {
+            continue;
+        };
+        let text = super::export::to_text(&article);
+        let name = format!("{}.txt", article.slug);
+        let path = dir.join(&name);
+        let partial = dir.join(format!(".{name}.partial"));
+        std::fs::write(&partial, text.as_bytes())
+            .and_then(|()| std::fs::rename(&partial, &path))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let losses = super::export::losses(&article, &text);
+        if !losses.is_empty() {
+            eprintln!(
+                "warning: {name}: the plain-text format does not keep this exactly: {}",
+                losses.join(", ")
+            );
+        }
+        written += 1;
+    }
+    println!("exported {written} article(s) to {shown}");
+    Ok(())
 }
 
 /// Copies a whole site (users, articles, revisions) into an empty database, in either

@@ -41,6 +41,15 @@ fn fields(a: &Article) -> Vec<(&'static str, String)> {
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
+        ("Address", a.slug.clone()),
+        (
+            "Bylines",
+            a.authors
+                .iter()
+                .map(|au| au.name.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
         ("Status", a.status.label().to_string()),
     ]
 }

@@ -2,7 +2,8 @@
 //!
 //! Layout (every section optional, in any order after the body):
 //! an optional metadata line `author, date, section, tags` (values may be empty, as
-//! `, , ,`), the headline, body paragraphs, `Key Takeaways` with bullet lines,
+//! `, , ,`; several authors and tags separated by `;`), the headline, optional
+//! `Dek:` and `Slug:` lines right after it, body paragraphs, `Key Takeaways` with bullet lines,
 //! `Editor's Analysis & Impact` with paragraphs, `Frequently Asked Questions` with
 //! `Q:`/`A:` pairs, and `AI Disclosure:` with its statement.
 
@@ -129,8 +130,27 @@ fn parse_date(value: &str, line: usize) -> Result<DateTime<Utc>, ParseError> {
         .ok_or_else(|| err(line, format!("'{value}' is not a date like 2026-11-28")))
 }
 
+/// The non-empty `;`-separated items of a metadata field.
+fn split_list(field: &str) -> Vec<String> {
+    field
+        .split(';')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(String::from)
+        .collect()
+}
+
 fn is_metadata(line: &str) -> bool {
     line.matches(',').count() >= 3
+}
+
+/// The address an imported article gets: its `Slug:` line, else one made from the
+/// headline.
+pub fn slug_of(draft: &ArticleDraft) -> String {
+    match draft.slug.trim() {
+        "" => crate::server::render::slugify(&draft.title),
+        slug => slug.to_string(),
+    }
 }
 
 /// Parses one file's text. Nothing is written anywhere; the caller stores the result.
@@ -146,20 +166,16 @@ pub fn parse(text: &str) -> Result<Imported, ParseError> {
 
     let mut published_at = None;
     let mut tags: Vec<String> = Vec::new();
+    let mut bylines: Vec<String> = Vec::new();
     skip_blank(&mut i);
     if i < lines.len() && is_metadata(lines[i]) {
         let fields: Vec<&str> = lines[i].split(',').map(str::trim).collect();
+        bylines = split_list(fields[0]);
         if let Some(date) = fields.get(1).filter(|d| !d.is_empty()) {
             published_at = Some(parse_date(date, i + 1)?);
         }
         for field in fields.iter().skip(2) {
-            tags.extend(
-                field
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .map(String::from),
-            );
+            tags.extend(split_list(field));
         }
         i += 1;
         skip_blank(&mut i);
@@ -182,6 +198,21 @@ pub fn parse(text: &str) -> Result<Imported, ParseError> {
         ));
     }
     i += 1;
+    let mut dek = String::new();
+    let mut slug = String::new();
+    loop {
+        let mut next = i;
+        skip_blank(&mut next);
+        let Some(line) = lines.get(next) else { break };
+        if let Some(value) = strip_prefix_ci(line, "Dek:") {
+            dek = value.to_string();
+        } else if let Some(value) = strip_prefix_ci(line, "Slug:") {
+            slug = value.to_string();
+        } else {
+            break;
+        }
+        i = next + 1;
+    }
 
     let mut section = Section::Body;
     let mut seen = vec![Section::Body];
@@ -299,13 +330,15 @@ pub fn parse(text: &str) -> Result<Imported, ParseError> {
     Ok(Imported {
         draft: ArticleDraft {
             title,
-            dek: String::new(),
+            dek,
             body: body.into_markdown(),
             takeaways,
             analysis: analysis.into_markdown(),
             faq: faq_items,
             disclosure,
             tags,
+            slug,
+            bylines,
         },
         published_at,
     })
@@ -377,6 +410,23 @@ mod tests {
             a.published_at.unwrap().to_rfc3339(),
             "2026-11-01T00:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn metadata_line_gives_several_bylines() {
+        let a = parse("A. Writer; Wire Service , 2026-11-01, World, AI\nHeadline\nBody").unwrap();
+        assert_eq!(a.draft.bylines, vec!["A. Writer", "Wire Service"]);
+        assert!(parse(", , ,\nHeadline").unwrap().draft.bylines.is_empty());
+    }
+
+    #[test]
+    fn dek_and_slug_lines_follow_the_headline() {
+        let a = parse("Headline\n\nDek: The short version.\nSlug: old-name\n\nBody.")
+            .unwrap()
+            .draft;
+        assert_eq!(a.dek, "The short version.");
+        assert_eq!(a.slug, "old-name");
+        assert_eq!(a.body, "Body.");
     }
 
     #[test]

@@ -248,7 +248,13 @@ pub async fn serve(
                     let _ = guard.insert(page.clone());
                 } else {
                     drop(guard);
-                    if current && page.status == StatusCode::NOT_FOUND {
+                    // Not-found pages and redirects from old addresses: answers for
+                    // addresses that hold no page.
+                    let no_page = matches!(
+                        page.status,
+                        StatusCode::NOT_FOUND | StatusCode::MOVED_PERMANENTLY
+                    );
+                    if current && no_page {
                         cache.misc.insert(key.clone(), page.clone());
                     }
                 }
@@ -285,8 +291,10 @@ async fn render(req: &Parts, next: Next, version: i64) -> (Option<Page>, Respons
         .expect("a copy of a valid request");
     *inner.extensions_mut() = req.extensions.clone();
     let res = next.run(inner).await;
-    let cacheable = matches!(res.status(), StatusCode::OK | StatusCode::NOT_FOUND)
-        && !res.headers().contains_key(header::SET_COOKIE)
+    let cacheable = matches!(
+        res.status(),
+        StatusCode::OK | StatusCode::NOT_FOUND | StatusCode::MOVED_PERMANENTLY
+    ) && !res.headers().contains_key(header::SET_COOKIE)
         && !res.headers().contains_key(header::CONTENT_ENCODING)
         && !res
             .headers()

@@ -58,6 +58,19 @@ pub fn content(draft: &ArticleDraft) -> Content {
         tags,
         substantive: false,
         autosave: false,
+        slug: Some(draft.slug.trim())
+            .filter(|s| !s.is_empty())
+            .map(String::from),
+        bylines: Some(
+            draft
+                .bylines
+                .iter()
+                .map(|b| b.trim())
+                .filter(|b| !b.is_empty())
+                .map(String::from)
+                .collect::<Vec<_>>(),
+        )
+        .filter(|b| !b.is_empty()),
     }
 }
 

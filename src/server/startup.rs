@@ -212,6 +212,10 @@ pub fn app(state: AppState) -> Router {
             _,
         >(|| {}, shell))
         .layer(middleware::from_fn(error_status))
+        .layer(middleware::from_fn_with_state(
+            state.store.clone(),
+            super::redirects::moved,
+        ))
         .layer(middleware::from_fn(super::html::valid_html))
         .layer(middleware::from_fn(conditional_get))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))

@@ -310,6 +310,8 @@ pub fn sample_draft(title: &str) -> ArticleDraft {
             reviewer: Some("Erin Editor".into()),
         }),
         tags: vec!["Science".into(), "Space Flight".into()],
+        slug: String::new(),
+        bylines: Vec::new(),
     }
 }
 

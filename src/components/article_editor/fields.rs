@@ -31,6 +31,10 @@ pub struct EditorFields {
     pub reviewer: RwSignal<String>,
     /// Comma-separated.
     pub tags: RwSignal<String>,
+    /// The address (`/articles/{slug}`).
+    pub slug: RwSignal<String>,
+    /// Separated by `;`.
+    pub bylines: RwSignal<String>,
 }
 
 impl EditorFields {
@@ -77,6 +81,14 @@ impl EditorFields {
                 .map(|t| t.trim().to_string())
                 .filter(|t| !t.is_empty())
                 .collect(),
+            slug: self.slug.get_untracked().trim().to_string(),
+            bylines: self
+                .bylines
+                .get_untracked()
+                .split(';')
+                .map(|b| b.trim().to_string())
+                .filter(|b| !b.is_empty())
+                .collect(),
         }
     }
 
@@ -103,6 +115,8 @@ impl EditorFields {
         self.tool.set(disclosure.tool.unwrap_or_default());
         self.reviewer.set(disclosure.reviewer.unwrap_or_default());
         self.tags.set(draft.tags.join(", "));
+        self.slug.set(draft.slug);
+        self.bylines.set(draft.bylines.join("; "));
     }
 
     /// Subscribes the running effect to every field, so that any edit runs it again.
@@ -123,6 +137,8 @@ impl EditorFields {
         self.tool.track();
         self.reviewer.track();
         self.tags.track();
+        self.slug.track();
+        self.bylines.track();
     }
 
     pub fn add_faq(self) {

@@ -1,5 +1,5 @@
-//! The fieldsets with more than one input: FAQ items (add, remove, reorder) and the AI
-//! disclosure.
+//! The fieldsets with more than one input: FAQ items (add, remove, reorder), the AI
+//! disclosure, and the article's address and bylines.
 
 use super::fields::EditorFields;
 use crate::model::AiLevel;
@@ -60,6 +60,27 @@ pub fn DisclosureFields(fields: EditorFields) -> impl IntoView {
             <input id="ed-tool" bind:value=fields.tool/>
             <label for="ed-reviewer">"Reviewing editor (optional)"</label>
             <input id="ed-reviewer" bind:value=fields.reviewer/>
+        </fieldset>
+    }
+}
+
+/// The address and the bylines: staff and byline-only authors by name, separated by `;`
+/// (a name not known yet becomes a byline-only author's).
+#[component]
+pub fn CreditFields(fields: EditorFields) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>"Address and bylines"</legend>
+            <label for="ed-slug">"Address (/articles/…)"</label>
+            <input id="ed-slug" name="slug" maxlength="120" aria-describedby="ed-slug-hint" bind:value=fields.slug/>
+            <p id="ed-slug-hint" class="hint">
+                "Lowercase letters, digits and hyphens. A published article’s old address keeps leading here."
+            </p>
+            <label for="ed-bylines">"Bylines (separated by ;)"</label>
+            <input id="ed-bylines" name="bylines" aria-describedby="ed-bylines-hint" bind:value=fields.bylines/>
+            <p id="ed-bylines-hint" class="hint">
+                "Staff by name or email; any other name (a wire service, a freelancer) gets an author page of its own. Empty: the writer."
+            </p>
         </fieldset>
     }
 }

@@ -1,5 +1,6 @@
 //! The article editor island: every structured field (headline, dek, body Markdown,
-//! takeaways, analysis, FAQ items with add / remove / reorder, AI disclosure, tags),
+//! takeaways, analysis, FAQ items with add / remove / reorder, AI disclosure, tags,
+//! address and bylines),
 //! saving drafts and publishing through the admin server functions. Drafts autosave a
 //! few seconds after typing stops, the body has a live preview rendered by the server
 //! exactly as readers will see it, and unsaved text is kept in the browser's local
@@ -25,7 +26,7 @@ mod save;
 
 use self::counter::{LengthCounter, SEARCH_DESCRIPTION_CHARS, SEARCH_TITLE_CHARS};
 use self::fields::EditorFields;
-use self::fieldsets::{DisclosureFields, FaqFields};
+use self::fieldsets::{CreditFields, DisclosureFields, FaqFields};
 use self::panels::{ConflictPanel, RecoveredPanel};
 use self::presence::PresenceNotice;
 use self::preview::Preview;
@@ -107,6 +108,7 @@ pub fn ArticleEditor(
                     <DisclosureFields fields=fields/>
                     <label for="ed-tags">"Tags (comma-separated)"</label>
                     <input id="ed-tags" name="tags" bind:value=tags/>
+                    <CreditFields fields=fields/>
                     {move || {
                         id.get()
                             .filter(|_| can_publish && status.get() == ArticleStatus::Published)

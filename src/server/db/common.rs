@@ -275,8 +275,12 @@ impl Listing<'_> {
                 NEWEST_FIRST,
             ),
             Listing::Author(_) => (
-                " JOIN article_authors aa ON aa.article_id = a.id JOIN users u ON u.id = aa.user_id",
-                "a.status = 'published' AND u.slug = $1",
+                " JOIN (SELECT aa.article_id FROM article_authors aa \
+                 JOIN users u ON u.id = aa.user_id WHERE u.slug = $1 \
+                 UNION ALL SELECT ab.article_id FROM article_bylines ab \
+                 JOIN bylines b ON b.id = ab.byline_id WHERE b.slug = $1) x \
+                 ON x.article_id = a.id",
+                "a.status = 'published'",
                 NEWEST_FIRST,
             ),
             Listing::Since(_) => (

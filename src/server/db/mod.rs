@@ -67,6 +67,13 @@ pub struct Content {
     /// Saved by the editor's autosave: folds into the same person's previous autosave
     /// revision when that is the newest and under ten minutes old.
     pub autosave: bool,
+    /// A new address for an existing article; a published article's old one then
+    /// answers 301 to it. `None` keeps the address.
+    pub slug: Option<String>,
+    /// The bylines, by name or staff email, in order: each is a staff account (by email
+    /// or name), else a byline-only author, created when new. `None` keeps the current
+    /// bylines and credits the writer.
+    pub bylines: Option<Vec<String>>,
 }
 
 /// A staff account as copied between databases, hash included; never `Serialize`.
@@ -108,6 +115,20 @@ pub struct SiteCopy {
     pub recovery_codes: Vec<(i64, String)>,
     /// `(key, value)`.
     pub settings: Vec<(String, String)>,
+    pub bylines: Vec<BylineRecord>,
+    /// `(old_slug, article_id, created_at)`.
+    pub redirects: Vec<(String, i64, DateTime<Utc>)>,
+}
+
+/// A byline-only author as copied between databases.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct BylineRecord {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub bio: String,
+    pub user_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
 }
 
 /// Schema migrations and the health check.
@@ -411,6 +432,24 @@ pub trait DeskStore: Send + Sync {
     async fn leave_presence(&self, article_id: i64, user_id: i64) -> Result<()>;
 }
 
+/// Old addresses: renamed articles and byline-only authors linked to a staff account.
+#[async_trait]
+pub trait RedirectStore: Send + Sync {
+    /// The current address of the published article that was at `/articles/{old_slug}`.
+    async fn moved_article(&self, old_slug: &str) -> Result<Option<String>>;
+    /// The staff author page that byline-only author `slug` was linked to.
+    async fn moved_author(&self, slug: &str) -> Result<Option<String>>;
+}
+
+/// Byline-only authors (wire services, freelancers, "Staff").
+#[async_trait]
+pub trait BylineStore: Send + Sync {
+    /// Links byline-only author `slug` to staff account `user_id`: its articles are
+    /// credited to the account (in the same place in each byline) and its author page
+    /// answers 301 to the account's. `NotFound` for an unknown or already linked byline.
+    async fn link_byline(&self, slug: &str, user_id: i64) -> Result<()>;
+}
+
 /// Copying a whole site between databases.
 #[async_trait]
 pub trait CopyStore: Send + Sync {
@@ -433,6 +472,8 @@ pub trait Store:
     + ReaderStore
     + DeskStore
     + CopyStore
+    + RedirectStore
+    + BylineStore
     + Send
     + Sync
     + 'static
@@ -449,6 +490,8 @@ impl<T> Store for T where
         + ReaderStore
         + DeskStore
         + CopyStore
+        + RedirectStore
+        + BylineStore
         + Send
         + Sync
         + 'static

@@ -18,6 +18,8 @@ type Backend = PgStore;
 mod accounts;
 #[path = "shared/articles.rs"]
 mod articles;
+#[path = "shared/bylines.rs"]
+mod bylines;
 #[path = "shared/copy.rs"]
 mod copy;
 #[path = "shared/desk.rs"]
@@ -26,6 +28,8 @@ mod desk;
 mod maintenance;
 #[path = "shared/reader.rs"]
 mod reader;
+#[path = "shared/redirects.rs"]
+mod redirects;
 #[path = "shared/revisions.rs"]
 mod revisions;
 #[path = "shared/sessions.rs"]
@@ -141,7 +145,7 @@ impl PgStore {
 
     /// Moves each identity sequence past the ids a copy brought in.
     async fn after_import(conn: &mut Conn) -> super::Result<()> {
-        for table in ["users", "articles", "tags", "revisions"] {
+        for table in ["users", "articles", "tags", "revisions", "bylines"] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
                  GREATEST((SELECT MAX(id) FROM {table}), 1))"

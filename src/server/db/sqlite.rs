@@ -23,6 +23,8 @@ type Backend = SqliteStore;
 mod accounts;
 #[path = "shared/articles.rs"]
 mod articles;
+#[path = "shared/bylines.rs"]
+mod bylines;
 #[path = "shared/copy.rs"]
 mod copy;
 #[path = "shared/desk.rs"]
@@ -31,6 +33,8 @@ mod desk;
 mod maintenance;
 #[path = "shared/reader.rs"]
 mod reader;
+#[path = "shared/redirects.rs"]
+mod redirects;
 #[path = "shared/revisions.rs"]
 mod revisions;
 #[path = "shared/sessions.rs"]

@@ -343,11 +343,14 @@ async fn insert_user(conn: &mut Conn, new: &NewUser) -> Result<User> {
     let base = crate::server::render::slugify(&new.name);
     let mut slug = base.clone();
     let mut n = 2;
-    while sqlx::query_as::<_, (i64,)>("SELECT id FROM users WHERE slug = $1")
-        .bind(&slug)
-        .fetch_optional(&mut *conn)
-        .await?
-        .is_some()
+    // Author pages of staff and byline-only authors share one set of addresses.
+    while sqlx::query_as::<_, (i64,)>(
+        "SELECT id FROM users WHERE slug = $1 UNION ALL SELECT id FROM bylines WHERE slug = $1",
+    )
+    .bind(&slug)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some()
     {
         slug = format!("{base}-{n}");
         n += 1;

@@ -1,6 +1,8 @@
 //! Articles as the newsroom works on them: loading one with all its parts, creating,
 //! editing, moving through the workflow, scheduled publication and corrections.
 
+use super::bylines::set_bylines;
+use super::redirects::{change_slug, slug_retired};
 use super::revisions::write_revision;
 use super::{Backend, Conn};
 use crate::error::AppError;
@@ -27,10 +29,14 @@ impl ArticleStore for Backend {
     }
 
     async fn slug_taken(&self, slug: &str) -> Result<bool> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM articles WHERE slug = $1")
-            .bind(slug)
-            .fetch_optional(&self.pool)
-            .await?;
+        // An old address of a renamed article counts: it still leads there.
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM articles WHERE slug = $1 \
+             UNION ALL SELECT article_id FROM slug_redirects WHERE old_slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.is_some())
     }
 
@@ -59,6 +65,11 @@ impl ArticleStore for Backend {
             "draft"
         };
         let mut tx = self.begin_write().await?;
+        if slug_retired(&mut tx, slug, None).await? {
+            return Err(AppError::Conflict(format!(
+                "The address /articles/{slug} was another article's and still leads to it."
+            )));
+        }
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO articles (slug, title, dek, body_md, body_html, analysis_md, \
              analysis_html, disclosure_level, disclosure_statement, disclosure_tool, \
@@ -90,14 +101,19 @@ impl ArticleStore for Backend {
             other => other,
         })?;
         write_parts(&mut tx, id, c).await?;
-        if let Some(user) = by {
-            sqlx::query(
-                "INSERT INTO article_authors (article_id, user_id, position) VALUES ($1, $2, 0)",
-            )
-            .bind(id)
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
+        match (&c.bylines, by) {
+            (Some(names), _) => set_bylines(&mut tx, id, names).await?,
+            (None, Some(user)) => {
+                sqlx::query(
+                    "INSERT INTO article_authors (article_id, user_id, position) \
+                     VALUES ($1, $2, 0)",
+                )
+                .bind(id)
+                .bind(user.id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            (None, None) => {}
         }
         let article = write_revision(&mut tx, id, by, false).await?;
         tx.commit().await?;
@@ -140,11 +156,18 @@ impl ArticleStore for Backend {
         if changed == 0 {
             return Err(conflict_or_missing(&mut tx, id).await);
         }
+        if let Some(slug) = &c.slug {
+            // A refused address returns before the commit: nothing of the save is kept.
+            change_slug(&mut tx, id, slug).await?;
+        }
         write_parts(&mut tx, id, c).await?;
-        if let Some(user) = by {
+        if let Some(names) = &c.bylines {
+            set_bylines(&mut tx, id, names).await?;
+        } else if let Some(user) = by {
             sqlx::query(
                 "INSERT INTO article_authors (article_id, user_id, position) \
-                 SELECT $1, $2, COUNT(*) FROM article_authors WHERE article_id = $1 \
+                 SELECT $1, $2, (SELECT COUNT(*) FROM article_authors WHERE article_id = $1) \
+                 + (SELECT COUNT(*) FROM article_bylines WHERE article_id = $1) \
                  ON CONFLICT DO NOTHING",
             )
             .bind(id)
@@ -307,8 +330,12 @@ pub(super) async fn load(conn: &mut Conn, key: KeyArg<'_>) -> Result<Option<Arti
     .fetch_all(&mut *conn)
     .await?;
     let authors: Vec<SlugNameRow> = sqlx::query_as(
-        "SELECT u.slug, u.name FROM users u JOIN article_authors aa ON aa.user_id = u.id \
-         WHERE aa.article_id = $1 ORDER BY aa.position",
+        "SELECT slug, name FROM (\
+         SELECT u.slug, u.name, aa.position FROM users u \
+         JOIN article_authors aa ON aa.user_id = u.id WHERE aa.article_id = $1 \
+         UNION ALL SELECT b.slug, b.name, ab.position FROM bylines b \
+         JOIN article_bylines ab ON ab.byline_id = b.id WHERE ab.article_id = $1) x \
+         ORDER BY position",
     )
     .bind(id)
     .fetch_all(&mut *conn)

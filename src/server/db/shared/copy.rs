@@ -5,7 +5,9 @@ use super::{Backend, Conn};
 use crate::error::AppError;
 use crate::model::Article;
 use crate::server::db::common::KeyArg;
-use crate::server::db::{Content, CopyStore, Result, RevisionRecord, SiteCopy, UserRecord};
+use crate::server::db::{
+    BylineRecord, Content, CopyStore, Result, RevisionRecord, SiteCopy, UserRecord,
+};
 use chrono::{DateTime, Utc};
 
 #[async_trait::async_trait]
@@ -43,12 +45,24 @@ impl CopyStore for Backend {
             sqlx::query_as("SELECT key, value FROM settings ORDER BY key")
                 .fetch_all(&mut *conn)
                 .await?;
+        let bylines: Vec<BylineRecord> = sqlx::query_as(
+            "SELECT id, slug, name, bio, user_id, created_at FROM bylines ORDER BY id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let redirects: Vec<(String, i64, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT old_slug, article_id, created_at FROM slug_redirects ORDER BY old_slug",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
         Ok(SiteCopy {
             users,
             articles,
             revisions,
             recovery_codes,
             settings,
+            bylines,
+            redirects,
         })
     }
 
@@ -99,8 +113,33 @@ impl CopyStore for Backend {
                 .execute(&mut *tx)
                 .await?;
         }
+        for b in &site.bylines {
+            sqlx::query(
+                "INSERT INTO bylines (id, slug, name, bio, user_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(b.id)
+            .bind(&b.slug)
+            .bind(&b.name)
+            .bind(&b.bio)
+            .bind(b.user_id)
+            .bind(b.created_at)
+            .execute(&mut *tx)
+            .await?;
+        }
         for (a, created_at) in &site.articles {
             insert_article_copy(&mut tx, a, *created_at).await?;
+        }
+        for (old_slug, article_id, created_at) in &site.redirects {
+            sqlx::query(
+                "INSERT INTO slug_redirects (old_slug, article_id, created_at) \
+                 VALUES ($1, $2, $3)",
+            )
+            .bind(old_slug)
+            .bind(article_id)
+            .bind(created_at)
+            .execute(&mut *tx)
+            .await?;
         }
         for r in &site.revisions {
             sqlx::query(
@@ -177,18 +216,25 @@ async fn insert_article_copy(
         tags: a.tags.clone(),
         substantive: false,
         autosave: false,
+        slug: None,
+        bylines: None,
     };
     write_parts(conn, a.id, &content).await?;
+    // Staff and byline-only authors share one set of slugs, so each insert finds one.
     for (pos, author) in a.authors.iter().enumerate() {
-        sqlx::query(
+        for sql in [
             "INSERT INTO article_authors (article_id, user_id, position) \
              SELECT $1, id, $2 FROM users WHERE slug = $3",
-        )
-        .bind(a.id)
-        .bind(pos as i64)
-        .bind(&author.slug)
-        .execute(&mut *conn)
-        .await?;
+            "INSERT INTO article_bylines (article_id, byline_id, position) \
+             SELECT $1, id, $2 FROM bylines WHERE slug = $3",
+        ] {
+            sqlx::query(sql)
+                .bind(a.id)
+                .bind(pos as i64)
+                .bind(&author.slug)
+                .execute(&mut *conn)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -168,10 +168,15 @@ impl ReaderStore for Backend {
     async fn author_by_slug(&self, slug: &str) -> Result<Option<AuthorProfile>> {
         // Only people with a published byline have a public page: a staff account is not
         // an author until something of theirs is out.
+        // Byline-only authors likewise, until they are linked to a staff account.
         let row: Option<(String, String, String)> = sqlx::query_as(
             "SELECT u.slug, u.name, u.bio FROM users u WHERE u.slug = $1 AND EXISTS (\
              SELECT 1 FROM article_authors x JOIN articles a ON a.id = x.article_id \
-             WHERE x.user_id = u.id AND a.status = 'published')",
+             WHERE x.user_id = u.id AND a.status = 'published') \
+             UNION ALL SELECT b.slug, b.name, b.bio FROM bylines b \
+             WHERE b.slug = $1 AND b.user_id IS NULL AND EXISTS (\
+             SELECT 1 FROM article_bylines x JOIN articles a ON a.id = x.article_id \
+             WHERE x.byline_id = b.id AND a.status = 'published')",
         )
         .bind(slug)
         .fetch_optional(&self.pool)
