@@ -34,6 +34,11 @@ enum Command {
         #[arg(long)]
         update: bool,
     },
+    /// Manage the media library.
+    Media {
+        #[command(subcommand)]
+        command: MediaCommand,
+    },
     /// Write a consistent copy of the SQLite database to PATH.
     Backup { path: PathBuf },
     /// Copy a whole site (users, articles, revisions) into an empty database.
@@ -44,6 +49,18 @@ enum Command {
         /// Target database URL; must hold no users or articles yet.
         #[arg(long)]
         to: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum MediaCommand {
+    /// Store pictures (JPEG, PNG, WebP, GIF); all are checked before any is stored.
+    Add {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Alt text: what the pictures show.
+        #[arg(long)]
+        alt: String,
     },
 }
 
@@ -83,6 +100,9 @@ async fn main() -> ExitCode {
             publish,
             update,
         } => commands::import(&files, publish, update).await,
+        Command::Media {
+            command: MediaCommand::Add { files, alt },
+        } => commands::media_add(&files, &alt).await,
         Command::Backup { path } => commands::backup(&path).await,
         Command::Copy { from, to } => commands::copy(&from, &to).await,
     };

@@ -7,11 +7,13 @@
 mod article;
 mod draft;
 mod form_error;
+mod media;
 mod revision;
 mod staff;
 
 pub use article::*;
 pub use draft::*;
 pub use form_error::*;
+pub use media::*;
 pub use revision::*;
 pub use staff::*;

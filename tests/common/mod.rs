@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod images;
+
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
@@ -310,6 +312,7 @@ pub fn sample_draft(title: &str) -> ArticleDraft {
             reviewer: Some("Erin Editor".into()),
         }),
         tags: vec!["Science".into(), "Space Flight".into()],
+        lead_image: None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! with all of them at once — load, collect, apply, track. A new field is added here and
 //! in its input; autosave, the unsaved-changes warning and recovery follow.
 
-use crate::model::{AiDisclosure, AiLevel, ArticleDraft, FaqDraft};
+use crate::model::{AiDisclosure, AiLevel, ArticleDraft, FaqDraft, LeadImageDraft};
 use leptos::prelude::*;
 
 /// One FAQ item being edited; its `key` keeps its inputs when items move.
@@ -31,6 +31,11 @@ pub struct EditorFields {
     pub reviewer: RwSignal<String>,
     /// Comma-separated.
     pub tags: RwSignal<String>,
+    /// The lead image's upload and its words in this article.
+    pub lead_media_id: RwSignal<Option<i64>>,
+    pub lead_alt: RwSignal<String>,
+    pub lead_caption: RwSignal<String>,
+    pub lead_credit: RwSignal<String>,
 }
 
 impl EditorFields {
@@ -77,6 +82,15 @@ impl EditorFields {
                 .map(|t| t.trim().to_string())
                 .filter(|t| !t.is_empty())
                 .collect(),
+            lead_image: self
+                .lead_media_id
+                .get_untracked()
+                .map(|media_id| LeadImageDraft {
+                    media_id,
+                    alt: self.lead_alt.get_untracked(),
+                    caption: self.lead_caption.get_untracked(),
+                    credit: self.lead_credit.get_untracked(),
+                }),
         }
     }
 
@@ -103,6 +117,12 @@ impl EditorFields {
         self.tool.set(disclosure.tool.unwrap_or_default());
         self.reviewer.set(disclosure.reviewer.unwrap_or_default());
         self.tags.set(draft.tags.join(", "));
+        let lead = draft.lead_image;
+        self.lead_media_id.set(lead.as_ref().map(|l| l.media_id));
+        let lead = lead.unwrap_or_default();
+        self.lead_alt.set(lead.alt);
+        self.lead_caption.set(lead.caption);
+        self.lead_credit.set(lead.credit);
     }
 
     /// Subscribes the running effect to every field, so that any edit runs it again.
@@ -123,6 +143,10 @@ impl EditorFields {
         self.tool.track();
         self.reviewer.track();
         self.tags.track();
+        self.lead_media_id.track();
+        self.lead_alt.track();
+        self.lead_caption.track();
+        self.lead_credit.track();
     }
 
     pub fn add_faq(self) {

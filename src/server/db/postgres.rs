@@ -22,6 +22,8 @@ mod articles;
 mod copy;
 #[path = "shared/maintenance.rs"]
 mod maintenance;
+#[path = "shared/media.rs"]
+mod media;
 #[path = "shared/reader.rs"]
 mod reader;
 #[path = "shared/revisions.rs"]
@@ -139,7 +141,7 @@ impl PgStore {
 
     /// Moves each identity sequence past the ids a copy brought in.
     async fn after_import(conn: &mut Conn) -> super::Result<()> {
-        for table in ["users", "articles", "tags", "revisions"] {
+        for table in ["users", "articles", "tags", "revisions", "media"] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
                  GREATEST((SELECT MAX(id) FROM {table}), 1))"

@@ -27,6 +27,8 @@ mod articles;
 mod copy;
 #[path = "shared/maintenance.rs"]
 mod maintenance;
+#[path = "shared/media.rs"]
+mod media;
 #[path = "shared/reader.rs"]
 mod reader;
 #[path = "shared/revisions.rs"]
