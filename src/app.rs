@@ -6,6 +6,7 @@ use crate::pages::admin::edit::EditArticlePage;
 use crate::pages::admin::history::{HistoryPage, PreviewPage};
 use crate::pages::admin::list::AdminHome;
 use crate::pages::admin::login::{LoginPage, SetupPage, TwoFactorLoginPage};
+use crate::pages::admin::media::MediaPage;
 use crate::pages::admin::users::{InvitePage, UsersPage};
 use crate::pages::article::ArticlePage;
 use crate::pages::corrections::CorrectionsPage;
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/login/two-factor") view=TwoFactorLoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/media") view=MediaPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/invite") view=InvitePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async/>

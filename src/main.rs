@@ -47,6 +47,11 @@ enum Command {
         #[command(subcommand)]
         command: BylineCommand,
     },
+    /// Manage the media library.
+    Media {
+        #[command(subcommand)]
+        command: MediaCommand,
+    },
     /// Write a consistent copy of the SQLite database to PATH.
     Backup { path: PathBuf },
     /// Copy a whole site (users, articles, revisions) into an empty database.
@@ -69,6 +74,18 @@ enum BylineCommand {
         /// The staff account's email.
         #[arg(long)]
         email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum MediaCommand {
+    /// Store pictures (JPEG, PNG, WebP, GIF); all are checked before any is stored.
+    Add {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Alt text: what the pictures show.
+        #[arg(long)]
+        alt: String,
     },
 }
 
@@ -112,6 +129,9 @@ async fn main() -> ExitCode {
             command: BylineCommand::Link { slug, email },
         } => commands::byline_link(&slug, &email).await,
         Command::Export { dir, all } => commands::export(&dir, all).await,
+        Command::Media {
+            command: MediaCommand::Add { files, alt },
+        } => commands::media_add(&files, &alt).await,
         Command::Backup { path } => commands::backup(&path).await,
         Command::Copy { from, to } => commands::copy(&from, &to).await,
     };

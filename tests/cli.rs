@@ -198,3 +198,98 @@ async fn backup_writes_a_usable_copy() {
         .unwrap();
     assert_eq!(copy.count_articles().await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn media_add_stores_pictures_and_refuses_all_when_one_is_bad() {
+    use common::images::*;
+    let cli = Cli::new().await;
+    let photo_file = cli.file("harbour.jpg", &jpeg_with_metadata(&photo(640, 480), 1));
+    let fake = cli.file("fake.jpg", b"<html>not a picture</html>");
+    let out = cli.run(
+        &["media", "add", &photo_file, &fake, "--alt", "Boats"],
+        None,
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("fake.jpg") && err.contains("nothing was stored"),
+        "{err}"
+    );
+    let store = gazette::server::db::connect(&cli.url).await.unwrap();
+    store.migrate().await.unwrap();
+    assert!(store.list_media("", 10).await.unwrap().is_empty());
+
+    let out = cli.run(&["media", "add", &photo_file, "--alt", "Boats"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(stdout.contains("media:1"), "{stdout}");
+    let media = store.list_media("", 10).await.unwrap();
+    assert_eq!(media.len(), 1);
+    assert_eq!(media[0].alt, "Boats");
+    let (content_type, bytes) = store
+        .media_variant(&media[0].media.hash, "640.jpg")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(content_type, "image/jpeg");
+    assert!(metadata_blocks(&bytes).is_empty());
+}
+
+#[tokio::test]
+async fn an_image_line_gives_the_imported_article_its_lead_image() {
+    use common::images::*;
+    let cli = Cli::new().await;
+    std::fs::create_dir_all(cli.db.dir.path().join("pictures")).unwrap();
+    cli.file("pictures/dawn.jpg", &encode_jpeg(&photo(1600, 900), 85));
+    let text = "Harbour wakes up\nImage: pictures/dawn.jpg | Boats leaving at dawn | The first boats. | Ada Photographer\n\nA body.\n";
+    let article = cli.file("story.txt", text.as_bytes());
+    let out = cli.run(&["import", &article, "--publish"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let store = gazette::server::db::connect(&cli.url).await.unwrap();
+    let a = store
+        .article_by_slug("harbour-wakes-up")
+        .await
+        .unwrap()
+        .unwrap();
+    let image = a.lead_image.expect("a lead image");
+    assert_eq!(image.alt, "Boats leaving at dawn");
+    assert_eq!(image.caption, "The first boats.");
+    assert_eq!(image.credit, "Ada Photographer");
+    assert_eq!((image.media.width, image.media.height), (1600, 900));
+    assert_eq!(a.body.markdown, "A body.");
+}
+
+#[tokio::test]
+async fn a_missing_or_refused_image_refuses_the_import_naming_file_and_line() {
+    let cli = Cli::new().await;
+    cli.file("page.jpg", b"<!doctype html><p>not a picture</p>");
+    let cases = [
+        (
+            "missing.txt",
+            "Headline one\nImage: nowhere.jpg | Alt\n\nBody.\n",
+            "missing.txt:2: cannot read the image 'nowhere.jpg'",
+        ),
+        (
+            "refused.txt",
+            "Headline two\n\nImage: page.jpg | Alt | | \n\nBody.\n",
+            "refused.txt:3: the image 'page.jpg' was refused",
+        ),
+        (
+            "no-alt.txt",
+            "Headline three\nImage: page.jpg\n\nBody.\n",
+            "no-alt.txt:2: the Image line needs alt text",
+        ),
+    ];
+    let good = cli.file("good.txt", b"A fine headline\n\nA body.\n");
+    for (name, text, expected) in cases {
+        let file = cli.file(name, text.as_bytes());
+        let out = cli.run(&["import", &good, &file], None);
+        assert!(!out.status.success());
+        let err = stderr(&out);
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(err.contains("nothing was imported"), "{err}");
+    }
+    assert!(cli.articles().await.is_empty());
+    let store = gazette::server::db::connect(&cli.url).await.unwrap();
+    assert!(store.list_media("", 10).await.unwrap().is_empty());
+}

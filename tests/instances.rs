@@ -414,3 +414,62 @@ async fn an_operator_on_the_machine_reads_metrics_and_request_ids_come_back() {
     assert!(body.contains("gazette_db_pool_connections"));
     assert!(body.contains("gazette_scheduled_publish_runs_total"));
 }
+
+#[tokio::test]
+async fn a_picture_uploaded_through_one_instance_is_served_by_the_other() {
+    use common::images::*;
+    let db = TestDb::new().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut a = start(&db.url);
+    let mut b = start(&db.url);
+    wait_healthy(&client, &mut a).await;
+    wait_healthy(&client, &mut b).await;
+    let store = gazette::server::db::connect(&db.url).await.unwrap();
+    let new =
+        gazette::server::auth::new_user("ada@example.com", "Ada Author", Role::Author, PASSWORD)
+            .unwrap();
+    store.create_user(&new).await.unwrap();
+    let login = client
+        .post(format!("{}/admin/login", a.base))
+        .form(&[("email", "ada@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let (content_type, body) = multipart(
+        "Boats",
+        &[(
+            "dawn.jpg",
+            jpeg_with_metadata(&photo(1000, 600), 1).as_slice(),
+        )],
+    );
+    let reply = client
+        .post(format!("{}/admin/media/upload", a.base))
+        .header("cookie", &cookie)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    let outcomes: Vec<gazette::model::UploadOutcome> = reply.json().await.unwrap();
+    let media = outcomes[0].uploaded.clone().unwrap().item.media;
+    let served = client
+        .get(format!("{}{}", b.base, media.url(640, "webp")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/webp");
+    let bytes = served.bytes().await.unwrap();
+    assert!(metadata_blocks(&bytes).is_empty());
+}

@@ -71,6 +71,7 @@ pub(crate) mod ssr {
         }
         if matches!(to, ArticleStatus::Published | ArticleStatus::Scheduled) {
             check_disclosure(&article)?;
+            check_lead_image(&article)?;
         }
         let a = state
             .store
@@ -89,6 +90,17 @@ pub(crate) mod ssr {
                     "AI-generated articles must name the reviewing editor before they are published."
                         .into(),
                 ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A lead image goes out only with alt text: readers who can't see it are told what
+    /// it shows.
+    pub fn check_lead_image(article: &Article) -> Result<(), AppError> {
+        match &article.lead_image {
+            Some(image) if image.alt.trim().is_empty() => {
+                Err(AppError::Validation(crate::model::LEAD_ALT_REQUIRED.into()))
             }
             _ => Ok(()),
         }
@@ -150,7 +162,7 @@ pub async fn save_article(
     let user = require(Permission::WriteDrafts).await?;
     let state = expect_context::<AppState>();
     draft.validate().map_err(AppError::Validation)?;
-    let mut content = render::content(&draft);
+    let mut content = crate::server::media::resolve(&state.store, &draft).await?;
     content.substantive = substantive;
     content.autosave = autosave;
     if let Some(names) = content.bylines.as_mut() {
@@ -213,7 +225,8 @@ pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
             "The text is too long to preview.".into(),
         ));
     }
-    Ok(render::markdown(&markdown).html)
+    let state = expect_context::<AppState>();
+    crate::server::media::preview(&state.store, &markdown).await
 }
 
 /// Hands a draft to the editors.
@@ -312,11 +325,15 @@ pub async fn restore_revision(
         .revision(id, revision)
         .await?
         .ok_or(AppError::NotFound)?;
-    // A restore brings back the text and bylines; the address stays where it is now.
-    let content = render::content(&ArticleDraft {
-        slug: String::new(),
-        ..ArticleDraft::from_article(&old)
-    });
+    // A restore brings back the text, bylines and pictures; the address stays where it is.
+    let content = crate::server::media::resolve(
+        &state.store,
+        &ArticleDraft {
+            slug: String::new(),
+            ..ArticleDraft::from_article(&old)
+        },
+    )
+    .await?;
     let a = state
         .store
         .update_article(id, base_version, &content, Some(&user))

@@ -4,4 +4,5 @@
 pub mod admin;
 pub mod auth;
 pub mod desk;
+pub mod media;
 pub mod public;

@@ -2,6 +2,7 @@
 //! Analysis & Impact, the FAQ island and the AI disclosure note.
 
 use super::faq_accordion::Faq;
+use super::picture::LeadFigure;
 use crate::model::{html_words, reading_minutes, AiDisclosure, Article};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -32,6 +33,7 @@ pub fn ArticleView(article: Article) -> impl IntoView {
         published_at,
         tags,
         corrections,
+        lead_image,
         ..
     } = article;
     let byline = (!authors.is_empty()).then(|| {
@@ -75,6 +77,7 @@ pub fn ArticleView(article: Article) -> impl IntoView {
                     <span class="reading-time">{format!("{} min read", reading_minutes(words))}</span>
                 </p>
             </header>
+            {lead_image.map(|image| view! { <LeadFigure image=image/> })}
             <div class="article-body" inner_html=body.html></div>
             {(!takeaways.is_empty()).then(|| view! { <Takeaways items=takeaways/> })}
             {(!analysis.html.is_empty()).then(|| {

@@ -27,7 +27,11 @@ pub fn ArticleList(
     };
     view! {
         <ul class="cards">
-            {articles.into_iter().map(|a| view! { <ArticleCard article=a/> }).collect_view()}
+            {articles
+                .into_iter()
+                .enumerate()
+                .map(|(i, a)| view! { <ArticleCard article=a lead={i == 0 && page == 1}/> })
+                .collect_view()}
         </ul>
         {(page > 1 || more).then(|| view! {
             <nav class="pager" aria-label="Pages">

@@ -15,6 +15,12 @@ pub mod article_list;
 pub mod correction_form;
 pub mod faq_accordion;
 #[cfg(not(feature = "reader"))]
+pub mod media_card;
+#[cfg(not(feature = "reader"))]
+pub mod media_upload;
+#[cfg(not(feature = "reader"))]
+pub mod picture;
+#[cfg(not(feature = "reader"))]
 pub mod revision_restore;
 #[cfg(not(feature = "reader"))]
 pub mod seo;

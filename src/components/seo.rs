@@ -57,6 +57,20 @@ pub fn json_ld(page: &ArticlePage) -> String {
         "keywords": a.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         "isAccessibleForFree": true,
     });
+    if let Some(image) = &a.lead_image {
+        article["image"] = json!(image
+            .media
+            .crops()
+            .into_iter()
+            .map(|(path, width, height)| json!({
+                "@type": "ImageObject",
+                "url": format!("{}{path}", page.public_url),
+                "width": width,
+                "height": height,
+                "caption": image.alt,
+            }))
+            .collect::<Vec<_>>());
+    }
     if a.disclosure
         .as_ref()
         .is_some_and(|d| d.level == AiLevel::GeneratedReviewed)
@@ -112,6 +126,22 @@ pub fn ArticleHead(page: ArticlePage) -> impl IntoView {
         .map(|t| t.to_rfc3339())
         .unwrap_or_default();
     let ld = json_ld(&page);
+    // The 16:9 crop: what social networks show in a large card.
+    let image = a.lead_image.as_ref().and_then(|i| {
+        let (path, width, height) = i.media.crops().into_iter().next()?;
+        Some(view! {
+            <Meta property="og:image" content=format!("{}{path}", page.public_url)/>
+            <Meta property="og:image:width" content=width.to_string()/>
+            <Meta property="og:image:height" content=height.to_string()/>
+            <Meta property="og:image:alt" content=i.alt.clone()/>
+            <Meta name="twitter:image:alt" content=i.alt.clone()/>
+        })
+    });
+    let card = if image.is_some() {
+        "summary_large_image"
+    } else {
+        "summary"
+    };
     view! {
         <Title text=title/>
         <Meta name="description" content=desc.clone()/>
@@ -123,7 +153,8 @@ pub fn ArticleHead(page: ArticlePage) -> impl IntoView {
         <Meta property="og:url" content=url/>
         <Meta property="article:published_time" content=published/>
         <Meta property="article:modified_time" content=modified/>
-        <Meta name="twitter:card" content="summary"/>
+        {image}
+        <Meta name="twitter:card" content=card/>
         <Meta name="twitter:title" content=a.title.clone()/>
         <Meta name="twitter:description" content=desc/>
         <script type="application/ld+json" inner_html=ld></script>

@@ -179,6 +179,9 @@ pub struct Article {
     pub version: i64,
     /// Dated correction notes, oldest first; never edited or removed.
     pub corrections: Vec<Correction>,
+    /// The picture at the top of the article and on cards, social cards and feeds.
+    #[serde(default)]
+    pub lead_image: Option<super::ArticleImage>,
 }
 
 impl Article {
@@ -220,6 +223,14 @@ pub struct ArticleSummary {
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// For reader listings (front page, tag and author pages): the lead image, bylines
+    /// and tags a card shows. Empty elsewhere.
+    #[serde(default)]
+    pub image: Option<super::ArticleImage>,
+    #[serde(default)]
+    pub authors: Vec<Author>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
 }
 
 /// Everything the article page shows besides the article: its neighbours and the site's

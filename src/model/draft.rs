@@ -25,6 +25,9 @@ pub struct ArticleDraft {
     pub faq: Vec<FaqDraft>,
     pub disclosure: Option<AiDisclosure>,
     pub tags: Vec<String>,
+    /// The lead image: an uploaded picture and its alt text, caption and credit here.
+    #[serde(default)]
+    pub lead_image: Option<super::LeadImageDraft>,
     /// The article's address (`/articles/{slug}`); empty keeps the current one (or, for
     /// a new article, makes one from the headline).
     #[serde(default)]
@@ -76,6 +79,12 @@ impl ArticleDraft {
             tags: a.tags.iter().map(|t| t.name.clone()).collect(),
             slug: a.slug.clone(),
             bylines: a.authors.iter().map(|au| au.name.clone()).collect(),
+            lead_image: a.lead_image.as_ref().map(|i| super::LeadImageDraft {
+                media_id: i.media.id,
+                alt: i.alt.clone(),
+                caption: i.caption.clone(),
+                credit: i.credit.clone(),
+            }),
         }
     }
 

@@ -8,6 +8,7 @@ mod article;
 mod desk;
 mod draft;
 mod form_error;
+mod media;
 mod revision;
 mod staff;
 
@@ -15,5 +16,6 @@ pub use article::*;
 pub use desk::*;
 pub use draft::*;
 pub use form_error::*;
+pub use media::*;
 pub use revision::*;
 pub use staff::*;

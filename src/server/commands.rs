@@ -1,4 +1,4 @@
-//! The command-line tasks: migrate, add a user, import articles, back up.
+//! The command-line tasks: migrate, add a user, import articles, add pictures, back up.
 
 use super::config::Config;
 use super::db::{self, DynStore};
@@ -109,9 +109,25 @@ pub async fn import_parsed(
             ));
         }
     }
-    for (path, a) in &parsed {
+    let images = lead_images(&parsed).await?;
+    for ((path, a), image) in parsed.iter().zip(images) {
         let slug = import::slug_of(&a.draft);
-        let content = render::content(&a.draft);
+        let mut draft = a.draft.clone();
+        if let Some((line, bytes, processed)) = image {
+            let (item, _) = store
+                .add_media(&processed, &bytes, &line.alt, None)
+                .await
+                .map_err(|e| format!("{}:{}: {e}", path.display(), line.line))?;
+            draft.lead_image = Some(crate::model::LeadImageDraft {
+                media_id: item.media.id,
+                alt: line.alt,
+                caption: line.caption,
+                credit: line.credit,
+            });
+        }
+        let content = super::media::resolve(store, &draft)
+            .await
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let fail = |e: crate::error::AppError| format!("{}: {e}", path.display());
         match store.article_by_slug(&slug).await.map_err(fail)? {
             Some(existing) => {
@@ -204,6 +220,98 @@ pub async fn export(dir: &Path, all: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// A lead image read from disk and processed, with the line that named it.
+type LeadImage = (import::ImageLine, Vec<u8>, super::media::Processed);
+
+/// Reads and processes the lead image each article names (relative to its file), before
+/// anything is written: a missing or refused picture refuses the whole import with
+/// `FILE:LINE: …`.
+async fn lead_images(
+    parsed: &[(PathBuf, import::Imported)],
+) -> Result<Vec<Option<LeadImage>>, String> {
+    let mut out = Vec::with_capacity(parsed.len());
+    let mut errors = Vec::new();
+    for (path, a) in parsed {
+        let Some(line) = &a.image else {
+            out.push(None);
+            continue;
+        };
+        let at = format!("{}:{}", path.display(), line.line);
+        let file = path.parent().unwrap_or(Path::new("")).join(&line.path);
+        let bytes = match std::fs::read(&file) {
+            Ok(b) => b,
+            Err(_) => {
+                errors.push(format!("{at}: cannot read the image '{}'", line.path));
+                out.push(None);
+                continue;
+            }
+        };
+        match process_file(bytes).await {
+            Ok((bytes, processed)) => out.push(Some((line.clone(), bytes, processed))),
+            Err(message) => {
+                errors.push(format!(
+                    "{at}: the image '{}' was refused: {message}",
+                    line.path
+                ));
+                out.push(None);
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(format!("nothing was imported:\n  {}", errors.join("\n  ")))
+    }
+}
+
+/// Processes a picture on the blocking pool.
+async fn process_file(bytes: Vec<u8>) -> Result<(Vec<u8>, super::media::Processed), String> {
+    tokio::task::spawn_blocking(move || super::media::process::process(&bytes).map(|p| (bytes, p)))
+        .await
+        .map_err(|_| "processing failed".to_string())?
+        .map_err(|r| r.0)
+}
+
+/// `gazette media add FILE... --alt TEXT`: stores pictures in the media library. Every
+/// file is checked and processed first; if any is refused, nothing is stored.
+pub async fn media_add(files: &[PathBuf], alt: &str) -> Result<(), String> {
+    if alt.trim().is_empty() {
+        return Err("give the pictures alt text with --alt: what they show".into());
+    }
+    let mut ready = Vec::new();
+    let mut errors = Vec::new();
+    for path in files {
+        match std::fs::read(path) {
+            Err(e) => errors.push(format!("{}: cannot read: {e}", path.display())),
+            Ok(bytes) => match process_file(bytes).await {
+                Ok(done) => ready.push((path, done)),
+                Err(message) => errors.push(format!("{}: {message}", path.display())),
+            },
+        }
+    }
+    if !errors.is_empty() {
+        return Err(format!("nothing was stored:\n  {}", errors.join("\n  ")));
+    }
+    let (_, store) = open_store().await?;
+    for (path, (bytes, processed)) in ready {
+        let (item, existing) = store
+            .add_media(&processed, &bytes, alt.trim(), None)
+            .await
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let m = &item.media;
+        println!(
+            "{} -> media:{} ({}×{}, {}){}",
+            path.display(),
+            m.id,
+            m.width,
+            m.height,
+            m.url(*m.widths().last().unwrap_or(&m.width), "webp"),
+            if existing { ", already stored" } else { "" }
+        );
+    }
+    Ok(())
+}
+
 /// Copies a whole site (users, articles, revisions) into an empty database, in either
 /// direction between SQLite and PostgreSQL. Nothing is written if the target is not empty.
 pub async fn copy(from: &str, to: &str) -> Result<(), String> {
@@ -220,10 +328,11 @@ pub async fn copy(from: &str, to: &str) -> Result<(), String> {
     let site = source.export_site().await.map_err(|e| e.to_string())?;
     target.import_site(&site).await.map_err(|e| e.to_string())?;
     println!(
-        "copied {} user(s), {} article(s), {} revision(s)",
+        "copied {} user(s), {} article(s), {} revision(s), {} picture(s)",
         site.users.len(),
         site.articles.len(),
-        site.revisions.len()
+        site.revisions.len(),
+        site.media.len()
     );
     Ok(())
 }

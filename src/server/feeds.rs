@@ -65,6 +65,48 @@ fn full_html(a: &Article) -> String {
     html
 }
 
+/// The Media RSS namespace (`media:content` for each item's lead image).
+const MEDIA_RSS: &str = "http://search.yahoo.com/mrss/";
+
+/// `media:content` for the lead image: its 1280-pixel JPEG (or the largest below),
+/// with its size and alt text.
+fn media_content(base: &str, a: &Article) -> rss::extension::ExtensionMap {
+    let mut map = rss::extension::ExtensionMap::default();
+    let Some(image) = &a.lead_image else {
+        return map;
+    };
+    let m = &image.media;
+    let width = m.width_for(1280);
+    let mut attrs = std::collections::BTreeMap::new();
+    attrs.insert("url".to_string(), format!("{base}{}", m.url(width, "jpg")));
+    attrs.insert("type".to_string(), "image/jpeg".to_string());
+    attrs.insert("medium".to_string(), "image".to_string());
+    attrs.insert("width".to_string(), width.to_string());
+    attrs.insert("height".to_string(), m.height_at(width).to_string());
+    let mut children = std::collections::BTreeMap::new();
+    if !image.alt.is_empty() {
+        children.insert(
+            "description".to_string(),
+            vec![rss::extension::Extension {
+                name: "media:description".into(),
+                value: Some(image.alt.clone()),
+                attrs: Default::default(),
+                children: Default::default(),
+            }],
+        );
+    }
+    let content = rss::extension::Extension {
+        name: "media:content".into(),
+        value: None,
+        attrs,
+        children,
+    };
+    map.entry("media".to_string())
+        .or_default()
+        .insert("content".to_string(), vec![content]);
+    map
+}
+
 fn rss_feed(state: &AppState, title: String, link: String, articles: &[Article]) -> String {
     let base = &state.config.public_url;
     let items = articles
@@ -96,6 +138,7 @@ fn rss_feed(state: &AppState, title: String, link: String, articles: &[Article])
                         .collect::<Vec<_>>(),
                 )
                 .content(Some(full_html(a)))
+                .extensions(media_content(base, a))
                 .build()
         })
         .collect::<Vec<_>>();
@@ -106,6 +149,7 @@ fn rss_feed(state: &AppState, title: String, link: String, articles: &[Article])
         .language(Some("en".to_string()))
         .last_build_date(articles.first().map(|a| a.updated_at.to_rfc2822()))
         .items(items)
+        .namespaces([("media".to_string(), MEDIA_RSS.to_string())])
         .build()
         .to_string()
 }

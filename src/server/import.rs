@@ -5,7 +5,9 @@
 //! `, , ,`; several authors and tags separated by `;`), the headline, optional
 //! `Dek:` and `Slug:` lines right after it, body paragraphs, `Key Takeaways` with bullet lines,
 //! `Editor's Analysis & Impact` with paragraphs, `Frequently Asked Questions` with
-//! `Q:`/`A:` pairs, and `AI Disclosure:` with its statement.
+//! `Q:`/`A:` pairs, and `AI Disclosure:` with its statement. Right after the headline,
+//! an optional `Image: PATH | ALT | CAPTION | CREDIT` line names the lead image (PATH
+//! relative to the article file; caption and credit may be empty).
 
 use crate::model::{AiDisclosure, AiLevel, ArticleDraft, FaqDraft};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -29,6 +31,56 @@ impl fmt::Display for ParseError {
 pub struct Imported {
     pub draft: ArticleDraft,
     pub published_at: Option<DateTime<Utc>>,
+    /// The lead image line, when there is one.
+    pub image: Option<ImageLine>,
+}
+
+/// An `Image: PATH | ALT | CAPTION | CREDIT` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageLine {
+    /// 1-based line number, for errors about the file it names.
+    pub line: usize,
+    /// As written: relative to the article file.
+    pub path: String,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+}
+
+/// Parses the text after `Image:`.
+fn image_line(rest: &str, line: usize) -> Result<ImageLine, ParseError> {
+    let mut parts = rest.split('|').map(str::trim);
+    let path = parts.next().unwrap_or_default().to_string();
+    let alt = parts.next().unwrap_or_default().to_string();
+    let caption = parts.next().unwrap_or_default().to_string();
+    let credit = parts.next().unwrap_or_default().to_string();
+    if parts.next().is_some() {
+        return Err(err(
+            line,
+            "the Image line has more than four parts: PATH | ALT | CAPTION | CREDIT",
+        ));
+    }
+    if path.is_empty() {
+        return Err(err(
+            line,
+            "the Image line names no file: Image: PATH | ALT | CAPTION | CREDIT",
+        ));
+    }
+    if alt.is_empty() {
+        return Err(err(line, "the Image line needs alt text describing the picture: Image: PATH | ALT | CAPTION | CREDIT"));
+    }
+    for text in [&alt, &caption, &credit] {
+        if text.chars().count() > crate::model::MAX_MEDIA_TEXT_CHARS {
+            return Err(err(line, format!("the Image line's alt text, caption and credit are limited to {} characters each", crate::model::MAX_MEDIA_TEXT_CHARS)));
+        }
+    }
+    Ok(ImageLine {
+        line,
+        path,
+        alt,
+        caption,
+        credit,
+    })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -200,6 +252,7 @@ pub fn parse(text: &str) -> Result<Imported, ParseError> {
     i += 1;
     let mut dek = String::new();
     let mut slug = String::new();
+    let mut image = None;
     loop {
         let mut next = i;
         skip_blank(&mut next);
@@ -208,6 +261,8 @@ pub fn parse(text: &str) -> Result<Imported, ParseError> {
             dek = value.to_string();
         } else if let Some(value) = strip_prefix_ci(line, "Slug:") {
             slug = value.to_string();
+        } else if let Some(value) = strip_prefix_ci(line, "Image:") {
+            image = Some(image_line(value, next + 1)?);
         } else {
             break;
         }
@@ -339,8 +394,10 @@ pub fn parse(text: &str) -> Result<Imported, ParseError> {
             tags,
             slug,
             bylines,
+            lead_image: None,
         },
         published_at,
+        image,
     })
 }
 

@@ -51,6 +51,7 @@ pub fn route_class(path: &str) -> &'static str {
         p if p.starts_with("/tags/") || p.starts_with("/authors/") => "listing",
         p if p.starts_with("/sitemaps/") => "sitemap",
         p if p.starts_with("/pkg/") => "asset",
+        p if p.starts_with("/media/") => "media",
         p if p.starts_with("/api/") => "api",
         p if p.starts_with("/admin") => "admin",
         _ => "other",

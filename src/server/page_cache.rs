@@ -171,6 +171,7 @@ fn share_of(req: &Request) -> Option<Share> {
     if path.starts_with("/admin")
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
+        || path.starts_with("/media/")
         || path == "/healthz"
         || path == "/metrics"
     {

@@ -1,11 +1,22 @@
 //! Markdown to sanitised HTML, done once when an article is saved.
 
 use super::db::Content;
-use crate::model::{AiDisclosure, ArticleDraft, FaqItem, Rich, Tag};
-use pulldown_cmark::{html, Event, HeadingLevel, Options, Parser, Tag as Md, TagEnd};
+use crate::model::{AiDisclosure, ArticleDraft, FaqItem, MediaRef, Rich, Tag, COLUMN_SIZES};
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag as Md, TagEnd};
+use std::collections::HashMap;
+
+/// The uploaded pictures Markdown may show (`![alt](media:ID "caption")`), by id.
+pub type Pictures = HashMap<i64, MediaRef>;
 
 /// Renders and sanitises every Markdown field of a draft, trimming what an editor typed.
+/// Pictures are left out (their alt text stands in): see [`content_with`].
 pub fn content(draft: &ArticleDraft) -> Content {
+    content_with(draft, &Pictures::new())
+}
+
+/// Like [`content`], showing the uploaded pictures the Markdown refers to that are in
+/// `pictures` (the caller looks them up, refusing references to anything else).
+pub fn content_with(draft: &ArticleDraft, pictures: &Pictures) -> Content {
     let mut tags: Vec<Tag> = Vec::new();
     for name in draft
         .tags
@@ -44,7 +55,7 @@ pub fn content(draft: &ArticleDraft) -> Content {
     Content {
         title: draft.title.trim().to_string(),
         dek: draft.dek.trim().to_string(),
-        body: markdown(&draft.body),
+        body: markdown_with(&draft.body, pictures),
         takeaways: draft
             .takeaways
             .iter()
@@ -52,8 +63,8 @@ pub fn content(draft: &ArticleDraft) -> Content {
             .filter(|t| !t.is_empty())
             .map(String::from)
             .collect(),
-        analysis: markdown(&draft.analysis),
-        faq: faq(draft),
+        analysis: markdown_with(&draft.analysis, pictures),
+        faq: faq_with(draft, pictures),
         disclosure,
         tags,
         substantive: false,
@@ -71,12 +82,28 @@ pub fn content(draft: &ArticleDraft) -> Content {
                 .collect::<Vec<_>>(),
         )
         .filter(|b| !b.is_empty()),
+        lead_image: draft.lead_image.clone().map(|mut l| {
+            l.alt = l.alt.trim().to_string();
+            l.caption = l.caption.trim().to_string();
+            l.credit = l.credit.trim().to_string();
+            l
+        }),
+        media_ids: pictures.keys().copied().collect(),
     }
 }
 
 /// Renders Markdown and strips anything unsafe (scripts, event handlers, `javascript:` URLs).
-/// Section headings (`##`, `###`) get `sec-…` ids for the table of contents.
+/// Section headings (`##`, `###`) get `sec-…` ids for the table of contents. Images are
+/// left out (their alt text stands in): see [`markdown_with`].
 pub fn markdown(source: &str) -> Rich {
+    markdown_with(source, &Pictures::new())
+}
+
+/// Like [`markdown`], rendering `![alt](media:ID "caption")` as a responsive picture when
+/// `ID` is in `pictures` (a figure with its caption when it stands alone in a paragraph).
+/// Any other image, Markdown or HTML, is dropped: pages never load pictures from
+/// elsewhere.
+pub fn markdown_with(source: &str, pictures: &Pictures) -> Rich {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
@@ -98,18 +125,148 @@ pub fn markdown(source: &str) -> Rich {
         }),
         e => e,
     });
+    let events = with_pictures(events.collect(), pictures);
     let mut raw = String::with_capacity(source.len() * 3 / 2);
-    html::push_html(&mut raw, events);
+    html::push_html(&mut raw, events.into_iter());
     let clean = ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer"))
         .add_tag_attributes("h2", &["id"])
         .add_tag_attributes("h3", &["id"])
+        .add_tags(&["picture", "source"])
+        .add_tag_attributes("source", &["type", "srcset", "sizes"])
+        .add_tag_attributes("img", &["srcset", "sizes", "loading", "decoding"])
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("img", "src" | "srcset") | ("source", "srcset") => {
+                only_uploaded(value).then(|| value.into())
+            }
+            _ => Some(value.into()),
+        })
         .clean(&raw)
         .to_string();
     Rich {
         markdown: source.to_string(),
         html: clean,
     }
+}
+
+/// Whether every address in a `src` or `srcset` value is an uploaded picture's.
+fn only_uploaded(value: &str) -> bool {
+    value.split(',').all(|candidate| {
+        candidate
+            .split_whitespace()
+            .next()
+            .is_some_and(|url| url.starts_with("/media/") && !url.contains(".."))
+    })
+}
+
+/// The uploaded picture an image address (`media:ID`) names, if it is in `pictures`.
+pub fn picture_id(dest: &str) -> Option<i64> {
+    dest.trim().strip_prefix("media:")?.trim().parse().ok()
+}
+
+/// Index of the `End(Image)` closing the image that starts at `start`.
+fn image_end(events: &[Event], start: usize) -> usize {
+    let mut depth = 0;
+    for (i, e) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(Md::Image { .. }) => depth += 1,
+            Event::End(TagEnd::Image) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+/// The plain text of an image's alt events.
+fn alt_text(events: &[Event]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Replaces Markdown images: uploaded pictures become `<picture>` (inside a `<figure>`
+/// with the title as caption when alone in a paragraph), anything else its alt text.
+fn with_pictures<'a>(events: Vec<Event<'a>>, pictures: &Pictures) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        let alone = matches!(events[i], Event::Start(Md::Paragraph))
+            && matches!(events.get(i + 1), Some(Event::Start(Md::Image { .. })))
+            && matches!(
+                events.get(image_end(&events, i + 1) + 1),
+                Some(Event::End(TagEnd::Paragraph))
+            );
+        let at = if alone { i + 1 } else { i };
+        let Event::Start(Md::Image {
+            dest_url, title, ..
+        }) = &events[at]
+        else {
+            out.push(events[i].clone());
+            i += 1;
+            continue;
+        };
+        let end = image_end(&events, at);
+        let alt = alt_text(&events[at + 1..end]);
+        let picture = picture_id(dest_url).and_then(|id| pictures.get(&id));
+        match (picture, alone) {
+            (Some(m), true) => out.push(Event::Html(CowStr::from(figure_html(m, &alt, title)))),
+            (Some(m), false) => out.push(Event::InlineHtml(CowStr::from(picture_html(m, &alt)))),
+            (None, true) if !alt.is_empty() => {
+                out.push(Event::Start(Md::Paragraph));
+                out.push(Event::Text(CowStr::from(alt)));
+                out.push(Event::End(TagEnd::Paragraph));
+            }
+            (None, true) => {}
+            (None, false) => out.push(Event::Text(CowStr::from(alt))),
+        }
+        i = if alone { end + 2 } else { end + 1 };
+    }
+    out
+}
+
+/// Escapes text for an HTML attribute or element.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A picture in the article column, loaded lazily: WebP for browsers that take it, JPEG
+/// otherwise, every width offered, and its size given so the page doesn't jump.
+fn picture_html(m: &MediaRef, alt: &str) -> String {
+    let fallback = m.width_for(960);
+    format!(
+        "<picture><source type=\"image/webp\" srcset=\"{webp}\" sizes=\"{COLUMN_SIZES}\">\
+         <img src=\"{src}\" srcset=\"{jpeg}\" sizes=\"{COLUMN_SIZES}\" width=\"{w}\" \
+         height=\"{h}\" alt=\"{alt}\" loading=\"lazy\" decoding=\"async\"></picture>",
+        webp = m.srcset("webp"),
+        jpeg = m.srcset("jpg"),
+        src = m.url(fallback, "jpg"),
+        w = m.width,
+        h = m.height,
+        alt = escape(alt),
+    )
+}
+
+/// [`picture_html`] in a figure, with `caption` under it when there is one.
+fn figure_html(m: &MediaRef, alt: &str, caption: &str) -> String {
+    let caption = caption.trim();
+    let caption = if caption.is_empty() {
+        String::new()
+    } else {
+        format!("<figcaption>{}</figcaption>", escape(caption))
+    };
+    format!("<figure>{}{caption}</figure>\n", picture_html(m, alt))
 }
 
 /// The `##`/`###` headings of `events` with unique `sec-…` ids, in order.
@@ -195,6 +352,11 @@ pub fn slugify(text: &str) -> String {
 
 /// The rendered FAQ with a stable, unique `faq-…` anchor per question.
 pub fn faq(draft: &ArticleDraft) -> Vec<FaqItem> {
+    faq_with(draft, &Pictures::new())
+}
+
+/// [`faq`], showing the uploaded pictures in `pictures`.
+fn faq_with(draft: &ArticleDraft, pictures: &Pictures) -> Vec<FaqItem> {
     let mut seen = std::collections::HashSet::new();
     draft
         .faq
@@ -211,7 +373,7 @@ pub fn faq(draft: &ArticleDraft) -> Vec<FaqItem> {
             FaqItem {
                 anchor,
                 question: item.question.trim().to_string(),
-                answer: markdown(item.answer.trim()),
+                answer: markdown_with(item.answer.trim(), pictures),
             }
         })
         .collect()

@@ -197,6 +197,13 @@ pub fn app(state: AppState) -> Router {
             "/admin/account/two-factor/recovery-codes",
             post(two_factor::new_codes),
         )
+        .route(
+            "/admin/media/upload",
+            post(super::media::http::upload).layer(DefaultBodyLimit::max(
+                super::media::http::MAX_UPLOAD_REQUEST_BYTES,
+            )),
+        )
+        .route("/media/{file}", get(super::media::http::serve))
         .route("/healthz", get(healthz))
         .route("/metrics", get(super::metrics::serve))
         .route("/feed.xml", get(feeds::site_feed))
@@ -281,6 +288,7 @@ async fn conditional_get(req: Request, next: Next) -> Response {
         || path.starts_with("/admin")
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
+        || path.starts_with("/media/")
     {
         return next.run(req).await;
     }

@@ -20,6 +20,8 @@ pub struct AppState {
     /// Places for expensive public work (search) that may run at once, so a flood of it
     /// can't take every database connection from the rest of the site.
     pub heavy: Arc<tokio::sync::Semaphore>,
+    /// Places for processing uploads and the picture variants held in memory.
+    pub media: Arc<super::media::MediaState>,
     /// The Prometheus recorder's handle, when the server installed one (tests don't).
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
@@ -37,6 +39,7 @@ impl AppState {
             config: Arc::new(config),
             assets: Arc::new(assets),
             heavy: Arc::new(tokio::sync::Semaphore::new(HEAVY_PERMITS)),
+            media: Arc::new(super::media::MediaState::default()),
             metrics: None,
         }
     }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod images;
+
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
@@ -312,6 +314,7 @@ pub fn sample_draft(title: &str) -> ArticleDraft {
         tags: vec!["Science".into(), "Space Flight".into()],
         slug: String::new(),
         bylines: Vec::new(),
+        lead_image: None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! with all of them at once — load, collect, apply, track. A new field is added here and
 //! in its input; autosave, the unsaved-changes warning and recovery follow.
 
-use crate::model::{AiDisclosure, AiLevel, ArticleDraft, FaqDraft};
+use crate::model::{AiDisclosure, AiLevel, ArticleDraft, FaqDraft, LeadImageDraft};
 use leptos::prelude::*;
 
 /// One FAQ item being edited; its `key` keeps its inputs when items move.
@@ -35,6 +35,11 @@ pub struct EditorFields {
     pub slug: RwSignal<String>,
     /// Separated by `;`.
     pub bylines: RwSignal<String>,
+    /// The lead image's upload and its words in this article.
+    pub lead_media_id: RwSignal<Option<i64>>,
+    pub lead_alt: RwSignal<String>,
+    pub lead_caption: RwSignal<String>,
+    pub lead_credit: RwSignal<String>,
 }
 
 impl EditorFields {
@@ -89,6 +94,15 @@ impl EditorFields {
                 .map(|b| b.trim().to_string())
                 .filter(|b| !b.is_empty())
                 .collect(),
+            lead_image: self
+                .lead_media_id
+                .get_untracked()
+                .map(|media_id| LeadImageDraft {
+                    media_id,
+                    alt: self.lead_alt.get_untracked(),
+                    caption: self.lead_caption.get_untracked(),
+                    credit: self.lead_credit.get_untracked(),
+                }),
         }
     }
 
@@ -117,6 +131,12 @@ impl EditorFields {
         self.tags.set(draft.tags.join(", "));
         self.slug.set(draft.slug);
         self.bylines.set(draft.bylines.join("; "));
+        let lead = draft.lead_image;
+        self.lead_media_id.set(lead.as_ref().map(|l| l.media_id));
+        let lead = lead.unwrap_or_default();
+        self.lead_alt.set(lead.alt);
+        self.lead_caption.set(lead.caption);
+        self.lead_credit.set(lead.credit);
     }
 
     /// Subscribes the running effect to every field, so that any edit runs it again.
@@ -139,6 +159,10 @@ impl EditorFields {
         self.tags.track();
         self.slug.track();
         self.bylines.track();
+        self.lead_media_id.track();
+        self.lead_alt.track();
+        self.lead_caption.track();
+        self.lead_credit.track();
     }
 
     pub fn add_faq(self) {

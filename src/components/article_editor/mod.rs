@@ -21,6 +21,7 @@ mod fieldsets;
 mod local_copy;
 mod panels;
 mod presence;
+mod pictures;
 mod preview;
 mod save;
 
@@ -29,6 +30,7 @@ use self::fields::EditorFields;
 use self::fieldsets::{CreditFields, DisclosureFields, FaqFields};
 use self::panels::{ConflictPanel, RecoveredPanel};
 use self::presence::PresenceNotice;
+use self::pictures::PictureFields;
 use self::preview::Preview;
 use self::save::{Action, EditorState, SaveButtons};
 use crate::components::correction_form::CorrectionForm;
@@ -104,6 +106,7 @@ pub fn ArticleEditor(
                     <textarea id="ed-takeaways" name="takeaways" rows="4" bind:value=takeaways></textarea>
                     <label for="ed-analysis">"Editor’s Analysis & Impact (Markdown)"</label>
                     <textarea id="ed-analysis" name="analysis" rows="6" bind:value=analysis></textarea>
+                    <PictureFields fields=fields message=message/>
                     <FaqFields fields=fields/>
                     <DisclosureFields fields=fields/>
                     <label for="ed-tags">"Tags (comma-separated)"</label>

@@ -136,6 +136,7 @@ impl EditorState {
         let edits_now = self.edits.get_untracked();
         let substantive = self.substantive.get_untracked();
         let autosave = action == Action::Autosave;
+        let first_save = self.id.get_untracked().is_none();
         spawn_local(async move {
             let result = async {
                 let saved = save_article(
@@ -146,6 +147,10 @@ impl EditorState {
                     autosave,
                 )
                 .await?;
+                // The save stands even when the step after it is refused (a lead image
+                // without alt text, say): the next attempt goes on from it.
+                self.id.set(Some(saved.id));
+                self.version.set(Some(saved.version));
                 match action {
                     Action::Autosave | Action::Save => Ok(saved),
                     Action::Submit => submit_for_review(saved.id, saved.version).await,
@@ -158,7 +163,6 @@ impl EditorState {
             .await;
             match result {
                 Ok(saved) => {
-                    let first_save = self.id.get_untracked().is_none();
                     self.id.set(Some(saved.id));
                     self.version.set(Some(saved.version));
                     self.status.set(saved.status);

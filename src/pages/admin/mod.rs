@@ -9,6 +9,7 @@ pub mod edit;
 pub mod history;
 pub mod list;
 pub mod login;
+pub mod media;
 pub mod users;
 
 use crate::api::auth::get_current_user;
@@ -28,6 +29,7 @@ pub fn AdminBar(user: User) -> impl IntoView {
         <nav class="admin-bar" aria-label="Admin">
             <a href="/admin">"Articles"</a>
             <a href="/admin/articles/new">"New article"</a>
+            <a href="/admin/media">"Media"</a>
             <a href="/admin/account">"Your account"</a>
             {user.role.can(Permission::ManageUsers).then(|| view! { <a href="/admin/users">"Staff"</a> })}
             {user.role.can(Permission::ViewAudit).then(|| view! { <a href="/admin/audit">"Audit log"</a> })}

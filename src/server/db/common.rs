@@ -74,6 +74,10 @@ pub struct ArticleRow {
     pub modified_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    pub lead_media_id: Option<i64>,
+    pub lead_alt: String,
+    pub lead_caption: String,
+    pub lead_credit: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -99,6 +103,9 @@ impl From<SummaryRow> for ArticleSummary {
             published_at: r.published_at,
             updated_at: r.updated_at,
             version: r.version,
+            image: None,
+            authors: Vec::new(),
+            tags: Vec::new(),
         }
     }
 }
@@ -132,6 +139,7 @@ pub fn assemble(
     tags: Vec<SlugNameRow>,
     authors: Vec<SlugNameRow>,
     corrections: Vec<(String, DateTime<Utc>)>,
+    lead_media: Option<crate::model::MediaRef>,
 ) -> Article {
     let disclosure = r.disclosure_level.as_deref().map(|level| AiDisclosure {
         level: AiLevel::parse(level).unwrap_or_default(),
@@ -139,7 +147,14 @@ pub fn assemble(
         tool: r.disclosure_tool,
         reviewer: r.disclosure_reviewer,
     });
+    let lead_image = lead_media.map(|media| crate::model::ArticleImage {
+        media,
+        alt: r.lead_alt,
+        caption: r.lead_caption,
+        credit: r.lead_credit,
+    });
     Article {
+        lead_image,
         id: r.id,
         slug: r.slug,
         title: r.title,
@@ -222,7 +237,8 @@ pub enum KeyArg<'a> {
 /// The article columns, for a query that appends its `WHERE` condition.
 pub const ARTICLE_SELECT: &str = "SELECT id, slug, title, dek, body_md, body_html, analysis_md, \
      analysis_html, disclosure_level, disclosure_statement, disclosure_tool, disclosure_reviewer, \
-     status, published_at, scheduled_at, modified_at, updated_at, version FROM articles WHERE ";
+     status, published_at, scheduled_at, modified_at, updated_at, version, lead_media_id, \
+     lead_alt, lead_caption, lead_credit FROM articles WHERE ";
 
 /// The columns of a [`SummaryRow`] from `articles a`.
 pub const SUMMARY_SELECT: &str = "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, \

@@ -74,6 +74,10 @@ pub struct Content {
     /// or name), else a byline-only author, created when new. `None` keeps the current
     /// bylines and credits the writer.
     pub bylines: Option<Vec<String>>,
+    /// The lead image and the words that go with it here.
+    pub lead_image: Option<crate::model::LeadImageDraft>,
+    /// Every uploaded picture the article shows (lead and inline), for "where used".
+    pub media_ids: Vec<i64>,
 }
 
 /// A staff account as copied between databases, hash included; never `Serialize`.
@@ -129,6 +133,82 @@ pub struct BylineRecord {
     pub bio: String,
     pub user_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// Uploaded pictures with their originals and variants.
+    pub media: Vec<MediaRecord>,
+    /// `(article_id, media_id)`: which articles show which pictures.
+    pub article_media: Vec<(i64, i64)>,
+}
+
+/// An uploaded picture as copied between databases: every column and every variant.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct MediaRecord {
+    pub id: i64,
+    pub hash: String,
+    pub width: i64,
+    pub height: i64,
+    pub format: String,
+    pub original: Vec<u8>,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+    pub focus_x: i64,
+    pub focus_y: i64,
+    pub uploaded_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    #[sqlx(skip)]
+    pub variants: Vec<VariantRecord>,
+}
+
+/// One stored variant of a picture.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct VariantRecord {
+    pub name: String,
+    pub content_type: String,
+    pub width: i64,
+    pub height: i64,
+    pub bytes: Vec<u8>,
+}
+
+/// Uploaded pictures: stored once per distinct file, with their variants.
+#[async_trait]
+pub trait MediaStore: Send + Sync {
+    /// Stores a processed upload unless the same file is already there; returns the
+    /// stored picture and whether it already existed. `alt` is its default alt text.
+    async fn add_media(
+        &self,
+        processed: &crate::server::media::Processed,
+        original: &[u8],
+        alt: &str,
+        by: Option<&User>,
+    ) -> Result<(crate::model::MediaItem, bool)>;
+    /// One variant's content type and bytes, by the picture's hash and the variant name.
+    async fn media_variant(&self, hash: &str, name: &str) -> Result<Option<(String, Vec<u8>)>>;
+    /// The pictures with these ids (unknown ids are left out).
+    async fn media_refs(&self, ids: &[i64]) -> Result<Vec<crate::model::MediaRef>>;
+    async fn media_item(&self, id: i64) -> Result<Option<crate::model::MediaItem>>;
+    /// Who uploaded picture `id`.
+    async fn media_uploader(&self, id: i64) -> Result<Option<i64>>;
+    /// The newest uploads whose alt text, caption or credit contain `query` (all when empty).
+    async fn list_media(&self, query: &str, limit: i64) -> Result<Vec<crate::model::MediaItem>>;
+    async fn update_media_text(
+        &self,
+        id: i64,
+        alt: &str,
+        caption: &str,
+        credit: &str,
+    ) -> Result<()>;
+    /// The file as uploaded, to make new crops from.
+    async fn media_original(&self, id: i64) -> Result<Option<Vec<u8>>>;
+    /// Moves the focal point and replaces the crops with `crops` (made for it).
+    async fn set_media_focus(
+        &self,
+        id: i64,
+        focus_x: u32,
+        focus_y: u32,
+        crops: &[crate::server::media::Variant],
+    ) -> Result<()>;
+    /// Deletes an unused picture; `Conflict` naming the articles that still show it.
+    async fn delete_media(&self, id: i64) -> Result<()>;
 }
 
 /// Schema migrations and the health check.
@@ -474,6 +554,7 @@ pub trait Store:
     + CopyStore
     + RedirectStore
     + BylineStore
+    + MediaStore
     + Send
     + Sync
     + 'static
@@ -492,6 +573,7 @@ impl<T> Store for T where
         + CopyStore
         + RedirectStore
         + BylineStore
+        + MediaStore
         + Send
         + Sync
         + 'static

@@ -26,6 +26,8 @@ mod copy;
 mod desk;
 #[path = "shared/maintenance.rs"]
 mod maintenance;
+#[path = "shared/media.rs"]
+mod media;
 #[path = "shared/reader.rs"]
 mod reader;
 #[path = "shared/redirects.rs"]
@@ -145,7 +147,7 @@ impl PgStore {
 
     /// Moves each identity sequence past the ids a copy brought in.
     async fn after_import(conn: &mut Conn) -> super::Result<()> {
-        for table in ["users", "articles", "tags", "revisions", "bylines"] {
+        for table in ["users", "articles", "tags", "revisions", "bylines", "media"] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
                  GREATEST((SELECT MAX(id) FROM {table}), 1))"

@@ -31,6 +31,8 @@ mod copy;
 mod desk;
 #[path = "shared/maintenance.rs"]
 mod maintenance;
+#[path = "shared/media.rs"]
+mod media;
 #[path = "shared/reader.rs"]
 mod reader;
 #[path = "shared/redirects.rs"]

@@ -310,6 +310,10 @@ pub(super) async fn load(conn: &mut Conn, key: KeyArg<'_>) -> Result<Option<Arti
     };
     let Some(row) = row else { return Ok(None) };
     let id = row.id;
+    let lead_media = match row.lead_media_id {
+        Some(media_id) => super::media::media_ref(&mut *conn, media_id).await?,
+        None => None,
+    };
     let takeaways: Vec<(String,)> =
         sqlx::query_as("SELECT text FROM takeaways WHERE article_id = $1 ORDER BY position")
             .bind(id)
@@ -353,6 +357,7 @@ pub(super) async fn load(conn: &mut Conn, key: KeyArg<'_>) -> Result<Option<Arti
         tags,
         authors,
         corrections,
+        lead_media,
     )))
 }
 
@@ -363,8 +368,32 @@ pub(super) async fn write_parts(conn: &mut Conn, id: i64, c: &Content) -> Result
         "DELETE FROM takeaways WHERE article_id = $1",
         "DELETE FROM faq_items WHERE article_id = $1",
         "DELETE FROM article_tags WHERE article_id = $1",
+        "DELETE FROM article_media WHERE article_id = $1",
     ] {
         sqlx::query(table).bind(id).execute(&mut *conn).await?;
+    }
+    let lead = c.lead_image.as_ref();
+    sqlx::query(
+        "UPDATE articles SET lead_media_id = $2, lead_alt = $3, lead_caption = $4, \
+         lead_credit = $5 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(lead.map(|l| l.media_id))
+    .bind(lead.map_or("", |l| l.alt.as_str()))
+    .bind(lead.map_or("", |l| l.caption.as_str()))
+    .bind(lead.map_or("", |l| l.credit.as_str()))
+    .execute(&mut *conn)
+    .await?;
+    let mut media_ids: Vec<i64> = lead.map(|l| l.media_id).into_iter().collect();
+    media_ids.extend(&c.media_ids);
+    media_ids.sort_unstable();
+    media_ids.dedup();
+    for media_id in media_ids {
+        sqlx::query("INSERT INTO article_media (article_id, media_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(media_id)
+            .execute(&mut *conn)
+            .await?;
     }
     for (pos, text) in c.takeaways.iter().enumerate() {
         sqlx::query("INSERT INTO takeaways (article_id, position, text) VALUES ($1, $2, $3)")

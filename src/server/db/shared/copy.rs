@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::model::Article;
 use crate::server::db::common::KeyArg;
 use crate::server::db::{
-    BylineRecord, Content, CopyStore, Result, RevisionRecord, SiteCopy, UserRecord,
+    BylineRecord, Content, CopyStore, MediaRecord, Result, RevisionRecord, SiteCopy, UserRecord,
 };
 use chrono::{DateTime, Utc};
 
@@ -55,7 +55,29 @@ impl CopyStore for Backend {
         )
         .fetch_all(&mut *conn)
         .await?;
+        let mut media: Vec<MediaRecord> = sqlx::query_as(
+            "SELECT id, hash, width, height, format, original, alt, caption, credit, focus_x, \
+             focus_y, uploaded_by, created_at FROM media ORDER BY id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for m in &mut media {
+            m.variants = sqlx::query_as(
+                "SELECT name, content_type, width, height, bytes FROM media_variants \
+                 WHERE media_id = $1 ORDER BY name",
+            )
+            .bind(m.id)
+            .fetch_all(&mut *conn)
+            .await?;
+        }
+        let article_media: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT article_id, media_id FROM article_media ORDER BY article_id, media_id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
         Ok(SiteCopy {
+            media,
+            article_media,
             users,
             articles,
             revisions,
@@ -127,6 +149,9 @@ impl CopyStore for Backend {
             .execute(&mut *tx)
             .await?;
         }
+        for m in &site.media {
+            insert_media_copy(&mut tx, m).await?;
+        }
         for (a, created_at) in &site.articles {
             insert_article_copy(&mut tx, a, *created_at).await?;
         }
@@ -138,6 +163,16 @@ impl CopyStore for Backend {
             .bind(old_slug)
             .bind(article_id)
             .bind(created_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (article_id, media_id) in &site.article_media {
+            sqlx::query(
+                "INSERT INTO article_media (article_id, media_id) VALUES ($1, $2) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(article_id)
+            .bind(media_id)
             .execute(&mut *tx)
             .await?;
         }
@@ -159,6 +194,45 @@ impl CopyStore for Backend {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Inserts a picture with its variants, keeping its id.
+async fn insert_media_copy(conn: &mut Conn, m: &MediaRecord) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO media (id, hash, width, height, format, original, alt, caption, credit, \
+         focus_x, focus_y, uploaded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(m.id)
+    .bind(&m.hash)
+    .bind(m.width)
+    .bind(m.height)
+    .bind(&m.format)
+    .bind(&m.original)
+    .bind(&m.alt)
+    .bind(&m.caption)
+    .bind(&m.credit)
+    .bind(m.focus_x)
+    .bind(m.focus_y)
+    .bind(m.uploaded_by)
+    .bind(m.created_at)
+    .execute(&mut *conn)
+    .await?;
+    for v in &m.variants {
+        sqlx::query(
+            "INSERT INTO media_variants (media_id, name, content_type, width, height, bytes) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(m.id)
+        .bind(&v.name)
+        .bind(&v.content_type)
+        .bind(v.width)
+        .bind(v.height)
+        .bind(&v.bytes)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Inserts an article row keeping its id, for copying a site.
@@ -218,6 +292,13 @@ async fn insert_article_copy(
         autosave: false,
         slug: None,
         bylines: None,
+        lead_image: a.lead_image.as_ref().map(|i| crate::model::LeadImageDraft {
+            media_id: i.media.id,
+            alt: i.alt.clone(),
+            caption: i.caption.clone(),
+            credit: i.credit.clone(),
+        }),
+        media_ids: Vec::new(),
     };
     write_parts(conn, a.id, &content).await?;
     // Staff and byline-only authors share one set of slugs, so each insert finds one.

@@ -37,7 +37,11 @@ impl Backend {
             None => query,
         };
         let rows = query.fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        let mut summaries: Vec<ArticleSummary> = rows.into_iter().map(Into::into).collect();
+        if !matches!(listing, Listing::Staff { .. }) {
+            super::media::fill_cards(&self.pool, &mut summaries).await?;
+        }
+        Ok(summaries)
     }
 }
 
