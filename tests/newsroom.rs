@@ -121,6 +121,23 @@ fn admin_functions(id: i64, version: i64) -> Vec<(&'static str, Value, Permissio
             json!({ "user_id": 1 }),
             Permission::ManageUsers,
         ),
+        (
+            "list_media",
+            json!({ "query": "" }),
+            Permission::WriteDrafts,
+        ),
+        ("get_media", json!({ "id": 1 }), Permission::WriteDrafts),
+        (
+            "update_media",
+            json!({ "id": 1, "alt": "a", "caption": "", "credit": "" }),
+            Permission::WriteDrafts,
+        ),
+        (
+            "set_media_focus",
+            json!({ "id": 1, "x": 50, "y": 50 }),
+            Permission::WriteDrafts,
+        ),
+        ("delete_media", json!({ "id": 1 }), Permission::EditAny),
     ]
 }
 

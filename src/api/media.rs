@@ -17,6 +17,9 @@ mod ssr {
 
     /// Uploads an author may change: their own. Editors and above may change any.
     pub async fn changeable(state: &AppState, user: &User, id: i64) -> Result<(), AppError> {
+        if state.store.media_item(id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
         if user.role.can(Permission::EditAny) {
             return Ok(());
         }

@@ -174,7 +174,7 @@ pub fn metadata_blocks(bytes: &[u8]) -> Vec<String> {
             let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
             let payload = &bytes[i + 4..(i + 2 + len).min(bytes.len())];
             let jfif = marker == 0xE0 && payload.starts_with(b"JFIF\0");
-            if (0xE0..=0xEF).contains(&marker) && !jfif || marker == 0xFE {
+            if ((0xE0..=0xEF).contains(&marker) && !jfif) || marker == 0xFE {
                 found.push(format!("JPEG segment FF{marker:02X}"));
             }
             if marker == 0xDA {
