@@ -105,6 +105,22 @@ fn admin_functions(id: i64, version: i64) -> Vec<(&'static str, Value, Permissio
             json!({ "user_id": 1 }),
             Permission::ManageUsers,
         ),
+        ("get_site_settings", json!({}), Permission::ManageSettings),
+        (
+            "save_site_settings",
+            json!({ "settings": gazette::model::SiteSettings::default() }),
+            Permission::ManageSettings,
+        ),
+        (
+            "get_article_language",
+            json!({ "id": id }),
+            Permission::WriteDrafts,
+        ),
+        (
+            "set_article_language",
+            json!({ "id": id, "language": "fr", "translation_of": "" }),
+            Permission::WriteDrafts,
+        ),
     ]
 }
 
@@ -189,7 +205,9 @@ fn allowed_roles(permission: Permission) -> &'static [Role] {
         | Permission::Schedule
         | Permission::Archive
         | Permission::AddCorrection => &[Owner, Admin, Editor],
-        Permission::ViewAudit | Permission::ManageUsers => &[Owner, Admin],
+        Permission::ViewAudit | Permission::ManageUsers | Permission::ManageSettings => {
+            &[Owner, Admin]
+        }
         Permission::ManageSecurity => &[Owner],
     }
 }

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(super) mod ssr {
     use crate::error::AppError;
     use crate::model::Article;
     pub use crate::model::{AiLevel, ArticleStatus, Permission, User};
@@ -428,7 +428,12 @@ pub async fn get_two_factor() -> Result<TwoFactorStatus, AppError> {
     let pending = match (&tf.secret, &tf.pending) {
         (None, Some(stored)) => {
             let secret = crate::server::auth::totp::open_secret(&state, user.id, stored)?;
-            Some(crate::server::auth::totp::enrolment(&secret, &user.email)?)
+            let site = crate::server::settings::current(&state).await?;
+            Some(crate::server::auth::totp::enrolment(
+                &secret,
+                &user.email,
+                &site.name,
+            )?)
         }
         _ => None,
     };

@@ -8,10 +8,12 @@ mod article;
 mod draft;
 mod form_error;
 mod revision;
+mod settings;
 mod staff;
 
 pub use article::*;
 pub use draft::*;
 pub use form_error::*;
 pub use revision::*;
+pub use settings::*;
 pub use staff::*;

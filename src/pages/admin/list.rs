@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[component]
 pub fn AdminHome() -> impl IntoView {
     view! {
-        <StaffPage title="Articles · Gazette admin" content=|_: User| async move {
+        <StaffPage title="Articles" content=|_: User| async move {
             let rows = list_articles().await?;
             Ok(view! {
                 <h1 class="page-title">"Articles"</h1>

@@ -74,6 +74,8 @@ pub struct ArticleRow {
     pub modified_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    pub language: Option<String>,
+    pub translation_group: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -189,6 +191,8 @@ pub fn assemble(
             .into_iter()
             .map(|(note, at)| crate::model::Correction { note, at })
             .collect(),
+        language: r.language,
+        translation_group: r.translation_group,
     }
 }
 
@@ -222,7 +226,8 @@ pub enum KeyArg<'a> {
 /// The article columns, for a query that appends its `WHERE` condition.
 pub const ARTICLE_SELECT: &str = "SELECT id, slug, title, dek, body_md, body_html, analysis_md, \
      analysis_html, disclosure_level, disclosure_statement, disclosure_tool, disclosure_reviewer, \
-     status, published_at, scheduled_at, modified_at, updated_at, version FROM articles WHERE ";
+     status, published_at, scheduled_at, modified_at, updated_at, version, language, \
+     translation_group FROM articles WHERE ";
 
 /// The columns of a [`SummaryRow`] from `articles a`.
 pub const SUMMARY_SELECT: &str = "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, \

@@ -28,6 +28,8 @@ mod reader;
 mod revisions;
 #[path = "shared/sessions.rs"]
 mod sessions;
+#[path = "shared/site.rs"]
+mod site;
 #[path = "shared/two_factor.rs"]
 mod two_factor;
 
