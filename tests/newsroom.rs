@@ -615,6 +615,9 @@ async fn the_editor_page_holds_the_article_and_offers_corrections_once_published
     .await;
     let published = site.get(&path, Some(&editor)).await;
     assert!(published.body.contains("Add a correction"));
-    // The correction form renders inside the editor island, not as a second one.
-    assert_eq!(published.body.matches("<leptos-island").count(), 1);
+    // The correction form renders inside the editor island, not as one of its own (the
+    // other island is the article's language form).
+    assert_eq!(published.body.matches("<leptos-island").count(), 2);
+    assert!(!published.body.contains("data-component=\"CorrectionForm"));
+    assert!(published.body.contains("Language and translations"));
 }
