@@ -1,5 +1,7 @@
 //! The HTML shell and the route table.
 
+use crate::components::site::{page_language, site};
+use crate::model::PRODUCT_NAME;
 use crate::pages::admin::account::AccountPage;
 use crate::pages::admin::audit::AuditPage;
 use crate::pages::admin::edit::EditArticlePage;
@@ -7,8 +9,10 @@ use crate::pages::admin::history::{HistoryPage, PreviewPage};
 use crate::pages::admin::list::AdminHome;
 use crate::pages::admin::login::{LoginPage, SetupPage, TwoFactorLoginPage};
 use crate::pages::admin::media::MediaPage;
+use crate::pages::admin::settings::SettingsPage;
 use crate::pages::admin::users::{InvitePage, UsersPage};
 use crate::pages::article::ArticlePage;
+use crate::pages::contact::ContactPage;
 use crate::pages::corrections::CorrectionsPage;
 use crate::pages::home::HomePage;
 use crate::pages::listing::{AuthorPage, SearchPage, TagPage};
@@ -23,15 +27,17 @@ use leptos_router::{path, SsrMode};
 const STYLE: &str = include_str!("../style/main.css");
 
 /// The document around every page. Only pages that hold an island (articles, the staff
-/// pages) load the island bundle; every other page ships no JavaScript at all.
+/// pages) load the island bundle; every other page ships no JavaScript at all. The
+/// language is the publication's, or an article's own.
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=page_language()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
+                <meta name="generator" content=PRODUCT_NAME/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <style inner_html=STYLE></style>
                 {island_scripts()}
@@ -47,10 +53,16 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let site = site();
+    let footer_line = if site.tagline.is_empty() {
+        site.name.clone()
+    } else {
+        format!("{} — {}", site.name, site.tagline)
+    };
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="masthead">
-            <a class="brand" href="/">"Gazette"</a>
+            <a class="brand" href="/">{site.name.clone()}</a>
             <nav class="site-nav" aria-label="Site">
                 <a href="/">"Latest"</a>
                 <a href="/search">"Search"</a>
@@ -71,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/media") view=MediaPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/settings") view=SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/invite") view=InvitePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async/>
@@ -79,11 +92,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/articles/:id/history") view=HistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/articles/:id/preview") view=PreviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/corrections") view=CorrectionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/contact") view=ContactPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
         <footer class="site-footer">
-            <p>"Gazette — independent news, clearly labelled."</p>
+            <p>{footer_line}</p>
+            {(!site.contact.is_empty()).then(|| view! { <p><a href="/contact">"Contact"</a></p> })}
+            {site.powered_by.then(|| view! {
+                <p class="powered-by">"Powered by " {PRODUCT_NAME}</p>
+            })}
         </footer>
     }
 }

@@ -54,6 +54,11 @@ enum Command {
     },
     /// Write a consistent copy of the SQLite database to PATH.
     Backup { path: PathBuf },
+    /// Show or change the publication's settings (name, language, time zone, …).
+    Settings {
+        #[command(subcommand)]
+        command: SettingsCommand,
+    },
     /// Copy a whole site (users, articles, revisions) into an empty database.
     Copy {
         /// Source database URL (sqlite://… or postgres://…).
@@ -90,6 +95,16 @@ enum MediaCommand {
 }
 
 #[derive(Subcommand)]
+enum SettingsCommand {
+    /// Print every setting and its value.
+    Show,
+    /// Change one setting: name, tagline, description, language (BCP 47), timezone
+    /// (IANA), powered_by (true/false), same_as (URLs), contact, corrections_policy,
+    /// ai_disclosure.
+    Set { key: String, value: String },
+}
+
+#[derive(Subcommand)]
 enum UserCommand {
     /// Create a staff account; the password is read from standard input.
     Add {
@@ -106,7 +121,7 @@ enum UserCommand {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    use gazette::server::{commands, startup};
+    use gazette::server::{commands, settings, startup};
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve().await,
@@ -134,6 +149,12 @@ async fn main() -> ExitCode {
         } => commands::media_add(&files, &alt).await,
         Command::Backup { path } => commands::backup(&path).await,
         Command::Copy { from, to } => commands::copy(&from, &to).await,
+        Command::Settings {
+            command: SettingsCommand::Show,
+        } => settings::show().await,
+        Command::Settings {
+            command: SettingsCommand::Set { key, value },
+        } => settings::set(&key, &value).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

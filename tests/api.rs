@@ -302,7 +302,7 @@ async fn the_setup_link_creates_one_owner_and_then_stops_working() {
     let site = Site::new().await;
     let (token, hash) = gazette::server::auth::new_token();
     site.store.add_setup_token(&hash).await.unwrap();
-    let weak = format!("token={token}&name=Olive+Owner&email=olive%40example.com&password=short");
+    let weak = format!("token={token}&site_name=The+Herald&site_language=en&name=Olive+Owner&email=olive%40example.com&password=short");
     let r = site.post_form("/admin/setup", &weak, None).await;
     assert!(r.headers["location"]
         .to_str()
@@ -311,7 +311,7 @@ async fn the_setup_link_creates_one_owner_and_then_stops_working() {
     assert_eq!(site.store.count_users().await.unwrap(), 0);
 
     let good = format!(
-        "token={token}&name=Olive+Owner&email=olive%40example.com&password=a+long+enough+secret"
+        "token={token}&site_name=The+Herald&site_language=en&name=Olive+Owner&email=olive%40example.com&password=a+long+enough+secret"
     );
     let r = site.post_form("/admin/setup", &good, None).await;
     assert_eq!(r.headers["location"], "/admin");
@@ -346,7 +346,7 @@ async fn an_older_setup_link_stops_working_once_the_site_has_a_user() {
     site.store.add_setup_token(&hash).await.unwrap();
     site.user(Role::Editor).await;
     let form = format!(
-        "token={token}&name=Mallory&email=mallory%40example.com&password=a+long+enough+secret"
+        "token={token}&site_name=The+Herald&site_language=en&name=Mallory&email=mallory%40example.com&password=a+long+enough+secret"
     );
     let r = site.post_form("/admin/setup", &form, None).await;
     assert!(r.headers["location"]

@@ -138,6 +138,22 @@ fn admin_functions(id: i64, version: i64) -> Vec<(&'static str, Value, Permissio
             Permission::WriteDrafts,
         ),
         ("delete_media", json!({ "id": 1 }), Permission::EditAny),
+        ("get_site_settings", json!({}), Permission::ManageSettings),
+        (
+            "save_site_settings",
+            json!({ "settings": gazette::model::SiteSettings::default() }),
+            Permission::ManageSettings,
+        ),
+        (
+            "get_article_language",
+            json!({ "id": id }),
+            Permission::WriteDrafts,
+        ),
+        (
+            "set_article_language",
+            json!({ "id": id, "language": "fr", "translation_of": "" }),
+            Permission::WriteDrafts,
+        ),
     ]
 }
 
@@ -222,7 +238,9 @@ fn allowed_roles(permission: Permission) -> &'static [Role] {
         | Permission::Schedule
         | Permission::Archive
         | Permission::AddCorrection => &[Owner, Admin, Editor],
-        Permission::ViewAudit | Permission::ManageUsers => &[Owner, Admin],
+        Permission::ViewAudit | Permission::ManageUsers | Permission::ManageSettings => {
+            &[Owner, Admin]
+        }
         Permission::ManageSecurity => &[Owner],
     }
 }
@@ -630,6 +648,9 @@ async fn the_editor_page_holds_the_article_and_offers_corrections_once_published
     .await;
     let published = site.get(&path, Some(&editor)).await;
     assert!(published.body.contains("Add a correction"));
-    // The correction form renders inside the editor island, not as a second one.
-    assert_eq!(published.body.matches("<leptos-island").count(), 1);
+    // The correction form renders inside the editor island, not as one of its own (the
+    // other island is the article's language form).
+    assert_eq!(published.body.matches("<leptos-island").count(), 2);
+    assert!(!published.body.contains("data-component=\"CorrectionForm"));
+    assert!(published.body.contains("Language and translations"));
 }

@@ -469,7 +469,12 @@ pub async fn get_two_factor() -> Result<TwoFactorStatus, AppError> {
     let pending = match (&tf.secret, &tf.pending) {
         (None, Some(stored)) => {
             let secret = crate::server::auth::totp::open_secret(&state, user.id, stored)?;
-            Some(crate::server::auth::totp::enrolment(&secret, &user.email)?)
+            let site = crate::server::settings::current(&state).await?;
+            Some(crate::server::auth::totp::enrolment(
+                &secret,
+                &user.email,
+                &site.name,
+            )?)
         }
         _ => None,
     };

@@ -20,6 +20,36 @@ mod ssr {
     pub use crate::server::state::AppState;
     pub use leptos::prelude::expect_context;
 
+    /// The published translations of `article` (itself included) and the one `x-default`
+    /// names (the original when published), or nothing when it has none.
+    pub async fn translations(
+        state: &AppState,
+        article: &crate::model::Article,
+        site_language: &str,
+    ) -> Result<(Vec<crate::model::Alternate>, Option<String>), AppError> {
+        let Some(group) = article.translation_group else {
+            return Ok((Vec::new(), None));
+        };
+        let members = state.store.published_translations(group).await?;
+        if members.len() < 2 {
+            return Ok((Vec::new(), None));
+        }
+        let x_default = members
+            .iter()
+            .find(|m| m.id == group)
+            .unwrap_or(&members[0])
+            .slug
+            .clone();
+        let alternates = members
+            .into_iter()
+            .map(|m| crate::model::Alternate {
+                language: m.language.unwrap_or_else(|| site_language.to_string()),
+                slug: m.slug,
+            })
+            .collect();
+        Ok((alternates, Some(x_default)))
+    }
+
     /// Highest page number served on the home, tag and author pages.
     pub const MAX_PAGE: i64 = 100_000;
 
@@ -88,6 +118,12 @@ pub async fn get_article_page(slug: String) -> Result<ArticlePage, AppError> {
     for item in &mut article.faq {
         item.answer = std::mem::take(&mut item.answer).published();
     }
+    let site = crate::server::settings::current(&state).await?;
+    let language = article
+        .language
+        .clone()
+        .unwrap_or_else(|| site.language.clone());
+    let (alternates, x_default) = translations(&state, &article, &site.language).await?;
     Ok(ArticlePage {
         article,
         public_url: state.config.public_url.clone(),
@@ -95,6 +131,9 @@ pub async fn get_article_page(slug: String) -> Result<ArticlePage, AppError> {
         newer,
         older,
         contents,
+        language,
+        alternates,
+        x_default,
     })
 }
 

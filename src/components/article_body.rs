@@ -13,10 +13,7 @@ pub fn machine_date(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// A date as readers read it, e.g. "28 November 2026".
-pub fn reader_date(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y").to_string()
-}
+pub use super::site::reader_date;
 
 #[component]
 pub fn ArticleView(article: Article) -> impl IntoView {

@@ -1,6 +1,6 @@
 //! Building blocks of pages. The islands (they ship WASM) are `faq_accordion` (in the
 //! readers' bundle) and, for staff only, `article_editor`, `correction_form`,
-//! `revision_restore` and `staff_controls`; everything else is server-rendered HTML. The
+//! `revision_restore`, `settings_form` and `staff_controls`; everything else is server-rendered HTML. The
 //! readers' bundle (feature `reader`) compiles the FAQ alone.
 
 #[cfg(not(feature = "reader"))]
@@ -24,5 +24,9 @@ pub mod picture;
 pub mod revision_restore;
 #[cfg(not(feature = "reader"))]
 pub mod seo;
+#[cfg(not(feature = "reader"))]
+pub mod settings_form;
+#[cfg(not(feature = "reader"))]
+pub mod site;
 #[cfg(not(feature = "reader"))]
 pub mod staff_controls;

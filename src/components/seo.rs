@@ -1,7 +1,8 @@
 //! What machines read in an article page: `<head>` tags (description, canonical,
-//! OpenGraph, Twitter card) and one JSON-LD graph (`NewsArticle` + `FAQPage`).
+//! OpenGraph, Twitter card, `hreflang` alternates of its translations) and one JSON-LD
+//! graph (`NewsArticle` + `FAQPage`).
 
-use crate::model::{AiLevel, ArticlePage};
+use crate::model::{AiLevel, ArticlePage, SiteSettings};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use serde_json::{json, Value};
@@ -9,7 +10,6 @@ use serde_json::{json, Value};
 /// The IPTC digital source type for text a trained model generated.
 pub const IPTC_TRAINED_ALGORITHMIC_MEDIA: &str =
     "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia";
-pub const SITE_NAME: &str = "Gazette";
 
 /// The text a page describes itself with: the dek, else the first takeaway.
 pub fn description(page: &ArticlePage) -> String {
@@ -26,7 +26,7 @@ pub fn canonical(page: &ArticlePage) -> String {
 }
 
 /// The JSON-LD graph, escaped so that no field can close the `<script>` it sits in.
-pub fn json_ld(page: &ArticlePage) -> String {
+pub fn json_ld(page: &ArticlePage, site: &SiteSettings) -> String {
     let a = &page.article;
     let url = canonical(page);
     let authors: Vec<Value> = a
@@ -48,11 +48,8 @@ pub fn json_ld(page: &ArticlePage) -> String {
         "author": authors,
         "datePublished": a.published_at.map(|t| t.to_rfc3339()),
         "dateModified": a.reader_modified().or(a.published_at).map(|t| t.to_rfc3339()),
-        "publisher": {
-            "@type": "Organization",
-            "name": SITE_NAME,
-            "url": page.public_url,
-        },
+        "publisher": publisher(page, site),
+        "inLanguage": page.language,
         "mainEntityOfPage": { "@type": "WebPage", "@id": url },
         "keywords": a.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         "isAccessibleForFree": true,
@@ -103,6 +100,19 @@ pub fn json_ld(page: &ArticlePage) -> String {
     escape_for_script(&json!({ "@context": "https://schema.org", "@graph": graph }).to_string())
 }
 
+/// The publication as an `Organization`, with its social profiles.
+fn publisher(page: &ArticlePage, site: &SiteSettings) -> Value {
+    let mut org = json!({
+        "@type": "Organization",
+        "name": site.name,
+        "url": page.public_url,
+    });
+    if !site.same_as.is_empty() {
+        org["sameAs"] = json!(site.same_as);
+    }
+    org
+}
+
 /// Makes JSON safe inside `<script>`: `<`, `>` and `&` become `\u` escapes, which JSON
 /// parsers read back as the same characters.
 pub fn escape_for_script(json: &str) -> String {
@@ -115,8 +125,9 @@ pub fn escape_for_script(json: &str) -> String {
 
 #[component]
 pub fn ArticleHead(page: ArticlePage) -> impl IntoView {
+    let site = super::site::site();
     let a = &page.article;
-    let title = format!("{} · {SITE_NAME}", a.title);
+    let title = format!("{} · {}", a.title, site.name);
     let desc = description(&page);
     let url = canonical(&page);
     let published = a.published_at.map(|t| t.to_rfc3339()).unwrap_or_default();
@@ -125,7 +136,7 @@ pub fn ArticleHead(page: ArticlePage) -> impl IntoView {
         .or(a.published_at)
         .map(|t| t.to_rfc3339())
         .unwrap_or_default();
-    let ld = json_ld(&page);
+    let ld = json_ld(&page, &site);
     // The 16:9 crop: what social networks show in a large card.
     let image = a.lead_image.as_ref().and_then(|i| {
         let (path, width, height) = i.media.crops().into_iter().next()?;
@@ -142,12 +153,28 @@ pub fn ArticleHead(page: ArticlePage) -> impl IntoView {
     } else {
         "summary"
     };
+    let alternates = (!page.alternates.is_empty()).then(|| {
+        let link = |lang: String, slug: &str| {
+            let href = format!("{}/articles/{slug}", page.public_url);
+            view! { <Link rel="alternate" hreflang=lang href=href/> }
+        };
+        let mut links: Vec<_> = page
+            .alternates
+            .iter()
+            .map(|alt| link(alt.language.clone(), &alt.slug))
+            .collect();
+        if let Some(slug) = &page.x_default {
+            links.push(link("x-default".into(), slug));
+        }
+        links
+    });
     view! {
         <Title text=title/>
         <Meta name="description" content=desc.clone()/>
         <Link rel="canonical" href=url.clone()/>
         <Meta property="og:type" content="article"/>
-        <Meta property="og:site_name" content=SITE_NAME/>
+        <Meta property="og:site_name" content=site.name.clone()/>
+        <Meta property="og:locale" content=SiteSettings::og_locale(&page.language)/>
         <Meta property="og:title" content=a.title.clone()/>
         <Meta property="og:description" content=desc.clone()/>
         <Meta property="og:url" content=url/>
@@ -157,6 +184,7 @@ pub fn ArticleHead(page: ArticlePage) -> impl IntoView {
         <Meta name="twitter:card" content=card/>
         <Meta name="twitter:title" content=a.title.clone()/>
         <Meta name="twitter:description" content=desc/>
+        {alternates}
         <script type="application/ld+json" inner_html=ld></script>
     }
 }

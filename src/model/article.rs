@@ -182,6 +182,12 @@ pub struct Article {
     /// The picture at the top of the article and on cards, social cards and feeds.
     #[serde(default)]
     pub lead_image: Option<super::ArticleImage>,
+    /// BCP 47 tag when the article is not in the site's language.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// The id of the article its translations hang together under (the original).
+    #[serde(default)]
+    pub translation_group: Option<i64>,
 }
 
 impl Article {
@@ -244,6 +250,12 @@ pub struct ArticlePage {
     pub older: Option<ArticleSummary>,
     /// Section anchors and headings, when the article is long enough to need a contents list.
     pub contents: Vec<(String, String)>,
+    /// The language the article is in (its own, else the site's).
+    pub language: String,
+    /// Its published translations, itself included, when it has any.
+    pub alternates: Vec<super::Alternate>,
+    /// The slug `x-default` points to: the original of the translations.
+    pub x_default: Option<String>,
 }
 
 /// Sections an article needs before the page shows a table of contents.

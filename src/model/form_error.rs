@@ -18,10 +18,14 @@ pub enum FormError {
     InvalidCode,
     LoginExpired,
     TwoFactorRequired,
+    BadSiteName,
+    BadLanguage,
 }
 
 impl FormError {
-    pub const ALL: [FormError; 12] = [
+    pub const ALL: [FormError; 14] = [
+        FormError::BadSiteName,
+        FormError::BadLanguage,
         FormError::InvalidCode,
         FormError::LoginExpired,
         FormError::TwoFactorRequired,
@@ -50,6 +54,8 @@ impl FormError {
             FormError::InvalidCode => "code",
             FormError::LoginExpired => "expired",
             FormError::TwoFactorRequired => "two-factor-required",
+            FormError::BadSiteName => "site-name",
+            FormError::BadLanguage => "language",
         }
     }
 
@@ -76,6 +82,10 @@ impl FormError {
             FormError::LoginExpired => "That step has expired. Please start again.",
             FormError::TwoFactorRequired => {
                 "This site requires two-factor sign-in, so it can't be turned off."
+            }
+            FormError::BadSiteName => "Enter the publication's name (one line, up to 300 characters).",
+            FormError::BadLanguage => {
+                "Enter the publication's language as a BCP 47 tag, such as en, en-GB, de or pt-BR."
             }
         }
     }

@@ -10,6 +10,7 @@ mod draft;
 mod form_error;
 mod media;
 mod revision;
+mod settings;
 mod staff;
 
 pub use article::*;
@@ -18,4 +19,5 @@ pub use draft::*;
 pub use form_error::*;
 pub use media::*;
 pub use revision::*;
+pub use settings::*;
 pub use staff::*;

@@ -38,7 +38,7 @@ impl Role {
             EditAny | Publish | Schedule | Archive | AddCorrection => {
                 matches!(self, Role::Owner | Role::Admin | Role::Editor)
             }
-            ViewAudit | ManageUsers => matches!(self, Role::Owner | Role::Admin),
+            ViewAudit | ManageUsers | ManageSettings => matches!(self, Role::Owner | Role::Admin),
             ManageSecurity => self == Role::Owner,
         }
     }
@@ -66,10 +66,12 @@ pub enum Permission {
     OwnAccount,
     /// Site-wide security settings, such as requiring two-factor sign-in for all staff.
     ManageSecurity,
+    /// The publication's settings: name, language, time zone, …
+    ManageSettings,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::OwnAccount,
         Permission::ManageSecurity,
         Permission::ManageUsers,
@@ -81,6 +83,7 @@ impl Permission {
         Permission::Schedule,
         Permission::Archive,
         Permission::AddCorrection,
+        Permission::ManageSettings,
     ];
 }
 
@@ -155,7 +158,7 @@ mod tests {
 
     /// The permission table written out cell by cell, independently of [`Role::can`]:
     /// (permission, owner, admin, editor, author).
-    const TABLE: [(Permission, [bool; 4]); 11] = [
+    const TABLE: [(Permission, [bool; 4]); 12] = [
         (Permission::OwnAccount, [true, true, true, true]),
         (Permission::WriteDrafts, [true, true, true, true]),
         (Permission::SubmitForReview, [true, true, true, true]),
@@ -167,6 +170,7 @@ mod tests {
         (Permission::ViewAudit, [true, true, false, false]),
         (Permission::ManageUsers, [true, true, false, false]),
         (Permission::ManageSecurity, [true, false, false, false]),
+        (Permission::ManageSettings, [true, true, false, false]),
     ];
 
     #[test]

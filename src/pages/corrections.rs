@@ -3,16 +3,23 @@
 use super::{ErrorNote, Loading};
 use crate::api::public::list_corrections;
 use crate::components::article_body::{machine_date, reader_date};
+use crate::components::site::site;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 #[component]
 pub fn CorrectionsPage() -> impl IntoView {
+    let site = site();
     view! {
-        <Title text="Corrections · Gazette"/>
-        <Meta name="description" content="Every correction Gazette has made to a published article."/>
+        <Title text=format!("Corrections · {}", site.name)/>
+        <Meta name="description" content=format!("Every correction {} has made to a published article.", site.name)/>
         <h1 class="page-title">"Corrections"</h1>
         <p>"When we get something wrong, we say so here and at the foot of the article."</p>
+        {(!site.corrections_policy.is_empty()).then(|| view! {
+            <section class="corrections-policy" aria-label="Corrections policy">
+                {site.corrections_policy.split("\n\n").map(|p| view! { <p>{p.to_string()}</p> }).collect_view()}
+            </section>
+        })}
         <Suspense fallback=Loading>
             {Suspend::new(async move {
                 match list_corrections().await {

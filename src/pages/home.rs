@@ -4,6 +4,7 @@ use super::not_found::NotFound;
 use super::{ErrorNote, Loading};
 use crate::api::public::{list_published_articles, PAGE_SIZE};
 use crate::components::article_list::{page_number, ArticleList};
+use crate::components::site::site;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
@@ -12,10 +13,11 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let page = page_number(use_query_map().read_untracked().get("page"));
+    let site = site();
     view! {
-        <Title text="Gazette — latest news"/>
-        <Meta name="description" content="The latest reporting and analysis from Gazette."/>
-        <Link rel="alternate" type_="application/rss+xml" title="Gazette" href="/feed.xml"/>
+        <Title text=format!("{} — latest news", site.name)/>
+        <Meta name="description" content=site.describe()/>
+        <Link rel="alternate" type_="application/rss+xml" title=site.name.clone() href="/feed.xml"/>
         <h1 class="page-title">"Latest news"</h1>
         <Suspense fallback=Loading>
             {Suspend::new(async move {

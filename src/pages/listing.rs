@@ -4,6 +4,7 @@ use super::not_found::NotFound;
 use super::{ErrorNote, Loading};
 use crate::api::public::{list_author, list_tag, search_articles};
 use crate::components::article_list::{page_number, ArticleList};
+use crate::components::site::site;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
@@ -25,8 +26,8 @@ pub fn TagPage() -> impl IntoView {
             {Suspend::new(async move {
                 match list_tag(slug.clone(), page).await {
                     Ok(l) => view! {
-                        <Title text=format!("{} · Gazette", l.subject.name)/>
-                        <Meta name="description" content=format!("Articles tagged {} on Gazette.", l.subject.name)/>
+                        <Title text=format!("{} · {}", l.subject.name, site().name)/>
+                        <Meta name="description" content=format!("Articles tagged {} on {}.", l.subject.name, site().name)/>
                         <Link rel="alternate" type_="application/rss+xml" title=l.subject.name.clone()
                             href=format!("/tags/{slug}/feed.xml")/>
                         <h1 class="page-title">{l.subject.name}</h1>
@@ -50,8 +51,8 @@ pub fn AuthorPage() -> impl IntoView {
             {Suspend::new(async move {
                 match list_author(slug.clone(), page).await {
                     Ok(l) => view! {
-                        <Title text=format!("{} · Gazette", l.subject.name)/>
-                        <Meta name="description" content=format!("Articles by {} on Gazette.", l.subject.name)/>
+                        <Title text=format!("{} · {}", l.subject.name, site().name)/>
+                        <Meta name="description" content=format!("Articles by {} on {}.", l.subject.name, site().name)/>
                         <h1 class="page-title">{l.subject.name}</h1>
                         {(!l.subject.bio.is_empty()).then(|| view! { <p class="bio">{l.subject.bio}</p> })}
                         {l.articles.is_empty().then(|| view! { <p>"No published articles yet."</p> })}
@@ -74,8 +75,8 @@ pub fn SearchPage() -> impl IntoView {
         .unwrap_or_default();
     let shown: String = query.chars().take(200).collect();
     view! {
-        <Title text="Search · Gazette"/>
-        <Meta name="description" content="Search Gazette's articles."/>
+        <Title text=format!("Search · {}", site().name)/>
+        <Meta name="description" content=format!("Search the articles of {}.", site().name)/>
         <h1 class="page-title">"Search"</h1>
         <form class="search-form" method="get" action="/search" role="search">
             <label for="q">"Search articles"</label>

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod article;
+pub mod contact;
 pub mod corrections;
 pub mod home;
 pub mod listing;

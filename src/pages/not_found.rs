@@ -1,5 +1,6 @@
 //! The 404 page (the server sets the status).
 
+use crate::components::site::site;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -10,7 +11,7 @@ pub fn NotFound() -> impl IntoView {
         opts.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found · Gazette"/>
+        <Title text=format!("Page not found · {}", site().name)/>
         <section class="not-found">
             <h1>"Page not found"</h1>
             <p>"We couldn’t find that page. It may have moved or never existed."</p>

@@ -1,10 +1,12 @@
 //! Machine-read documents: RSS 2.0 feeds (site and per tag) with full sanitised content,
 //! the sitemap, the Google News sitemap and robots.txt.
 
+use super::db::LanguageLink;
+use super::settings::CurrentSite;
 use super::state::AppState;
 use crate::error::AppError;
-use crate::model::Article;
-use axum::extract::{Path, State};
+use crate::model::{Article, SiteSettings};
+use axum::extract::{Extension, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
@@ -107,7 +109,13 @@ fn media_content(base: &str, a: &Article) -> rss::extension::ExtensionMap {
     map
 }
 
-fn rss_feed(state: &AppState, title: String, link: String, articles: &[Article]) -> String {
+fn rss_feed(
+    state: &AppState,
+    site: &SiteSettings,
+    title: String,
+    link: String,
+    articles: &[Article],
+) -> String {
     let base = &state.config.public_url;
     let items = articles
         .iter()
@@ -139,14 +147,20 @@ fn rss_feed(state: &AppState, title: String, link: String, articles: &[Article])
                 )
                 .content(Some(full_html(a)))
                 .extensions(media_content(base, a))
+                .dublin_core_ext(a.language.as_ref().map(|language| {
+                    rss::extension::dublincore::DublinCoreExtension {
+                        languages: vec![language.clone()],
+                        ..Default::default()
+                    }
+                }))
                 .build()
         })
         .collect::<Vec<_>>();
     ChannelBuilder::default()
         .title(title)
         .link(link)
-        .description("The latest reporting and analysis from Gazette.")
-        .language(Some("en".to_string()))
+        .description(site.describe())
+        .language(Some(site.language.clone()))
         .last_build_date(articles.first().map(|a| a.updated_at.to_rfc2822()))
         .items(items)
         .namespaces([("media".to_string(), MEDIA_RSS.to_string())])
@@ -155,12 +169,15 @@ fn rss_feed(state: &AppState, title: String, link: String, articles: &[Article])
 }
 
 /// `GET /feed.xml`
-pub async fn site_feed(State(state): State<AppState>) -> Response {
+pub async fn site_feed(
+    State(state): State<AppState>,
+    Extension(CurrentSite(site)): Extension<CurrentSite>,
+) -> Response {
     match state.store.latest_published_full(None, FEED_ITEMS).await {
         Ok(articles) => {
             let link = format!("{}/", state.config.public_url);
             xml(
-                rss_feed(&state, "Gazette".into(), link, &articles),
+                rss_feed(&state, &site, site.name.clone(), link, &articles),
                 "application/rss+xml; charset=utf-8",
             )
         }
@@ -169,7 +186,11 @@ pub async fn site_feed(State(state): State<AppState>) -> Response {
 }
 
 /// `GET /tags/{slug}/feed.xml`
-pub async fn tag_feed(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+pub async fn tag_feed(
+    State(state): State<AppState>,
+    Extension(CurrentSite(site)): Extension<CurrentSite>,
+    Path(slug): Path<String>,
+) -> Response {
     let tag = match state.store.tag_by_slug(&slug).await {
         Ok(Some(tag)) => tag,
         Ok(None) => return failure(AppError::NotFound),
@@ -182,9 +203,9 @@ pub async fn tag_feed(State(state): State<AppState>, Path(slug): Path<String>) -
     {
         Ok(articles) => {
             let link = format!("{}/tags/{slug}", state.config.public_url);
-            let title = format!("Gazette: {}", tag.name);
+            let title = format!("{}: {}", site.name, tag.name);
             xml(
-                rss_feed(&state, title, link, &articles),
+                rss_feed(&state, &site, title, link, &articles),
                 "application/rss+xml; charset=utf-8",
             )
         }
@@ -218,7 +239,11 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
 
 /// `GET /sitemaps/{n}.xml`: the n-th [`SITEMAP_MAX`] published articles, newest first,
 /// each with its last change (the first file also names the home page).
-pub async fn sitemap_file(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+pub async fn sitemap_file(
+    State(state): State<AppState>,
+    Extension(CurrentSite(site)): Extension<CurrentSite>,
+    Path(file): Path<String>,
+) -> Response {
     let Some(n) = file
         .strip_suffix(".xml")
         .and_then(|n| n.parse::<i64>().ok())
@@ -227,6 +252,11 @@ pub async fn sitemap_file(State(state): State<AppState>, Path(file): Path<String
         return StatusCode::NOT_FOUND.into_response();
     };
     let base = &state.config.public_url;
+    let links = match state.store.published_language_links().await {
+        Ok(links) => links,
+        Err(e) => return failure(e),
+    };
+    let languages = Languages::new(links, &site.language);
     match state
         .store
         .list_published(SITEMAP_MAX, (n - 1) * SITEMAP_MAX)
@@ -236,14 +266,23 @@ pub async fn sitemap_file(State(state): State<AppState>, Path(file): Path<String
         Ok(list) => {
             let mut out = String::from(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-                 <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+                 <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+                 xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
             );
             if n == 1 {
                 out.push_str(&format!("<url><loc>{}/</loc></url>\n", escape(base)));
             }
             for a in list {
+                let mut alternates = String::new();
+                for (hreflang, slug) in languages.alternates(a.id) {
+                    alternates.push_str(&format!(
+                        "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        escape(&hreflang),
+                        escape(&format!("{base}/articles/{slug}"))
+                    ));
+                }
                 out.push_str(&format!(
-                    "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
+                    "<url><loc>{}</loc><lastmod>{}</lastmod>{alternates}</url>\n",
                     escape(&format!("{base}/articles/{}", a.slug)),
                     a.updated_at.to_rfc3339()
                 ));
@@ -257,9 +296,16 @@ pub async fn sitemap_file(State(state): State<AppState>, Path(file): Path<String
 
 /// `GET /news-sitemap.xml`: articles of the last 48 hours (at most 1,000), with the
 /// Google News extension.
-pub async fn news_sitemap(State(state): State<AppState>) -> Response {
+pub async fn news_sitemap(
+    State(state): State<AppState>,
+    Extension(CurrentSite(site)): Extension<CurrentSite>,
+) -> Response {
     let base = &state.config.public_url;
     let since = Utc::now() - Duration::hours(48);
+    let languages = match state.store.published_language_links().await {
+        Ok(links) => Languages::new(links, &site.language),
+        Err(e) => return failure(e),
+    };
     match state.store.published_since(since, NEWS_SITEMAP_MAX).await {
         Ok(list) => {
             let mut out = String::from(
@@ -272,11 +318,13 @@ pub async fn news_sitemap(State(state): State<AppState>) -> Response {
                     continue;
                 };
                 out.push_str(&format!(
-                    "<url><loc>{}</loc><news:news><news:publication><news:name>Gazette</news:name>\
-                     <news:language>en</news:language></news:publication>\
+                    "<url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name>\
+                     <news:language>{}</news:language></news:publication>\
                      <news:publication_date>{}</news:publication_date><news:title>{}</news:title>\
                      </news:news></url>\n",
                     escape(&format!("{base}/articles/{}", a.slug)),
+                    escape(&site.name),
+                    escape(languages.of(a.id)),
                     published.to_rfc3339(),
                     escape(&a.title)
                 ));
@@ -285,6 +333,56 @@ pub async fn news_sitemap(State(state): State<AppState>) -> Response {
             xml(out, "application/xml; charset=utf-8")
         }
         Err(e) => failure(e),
+    }
+}
+
+/// The languages and translation links of published articles, for the sitemaps.
+struct Languages {
+    site: String,
+    by_id: std::collections::HashMap<i64, LanguageLink>,
+    groups: std::collections::HashMap<i64, Vec<i64>>,
+}
+
+impl Languages {
+    fn new(links: Vec<LanguageLink>, site_language: &str) -> Self {
+        let mut groups: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+        for l in &links {
+            if let Some(g) = l.translation_group {
+                groups.entry(g).or_default().push(l.id);
+            }
+        }
+        Languages {
+            site: site_language.to_string(),
+            by_id: links.into_iter().map(|l| (l.id, l)).collect(),
+            groups,
+        }
+    }
+
+    /// The language article `id` is in.
+    fn of(&self, id: i64) -> &str {
+        self.by_id
+            .get(&id)
+            .and_then(|l| l.language.as_deref())
+            .unwrap_or(&self.site)
+    }
+
+    /// `(hreflang, slug)` of every published translation of article `id`, itself
+    /// included, then `x-default` (the original); nothing for an article without any.
+    fn alternates(&self, id: i64) -> Vec<(String, String)> {
+        let Some(group) = self.by_id.get(&id).and_then(|l| l.translation_group) else {
+            return Vec::new();
+        };
+        let members = &self.groups[&group];
+        if members.len() < 2 {
+            return Vec::new();
+        }
+        let mut out: Vec<(String, String)> = members
+            .iter()
+            .map(|m| (self.of(*m).to_string(), self.by_id[m].slug.clone()))
+            .collect();
+        let original = members.iter().find(|m| **m == group).unwrap_or(&members[0]);
+        out.push(("x-default".into(), self.by_id[original].slug.clone()));
+        out
     }
 }
 

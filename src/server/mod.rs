@@ -1,5 +1,5 @@
 //! Server-only code: configuration, state, the HTTP app, authentication and its form handlers, Markdown
-//! rendering, the importer, and the store.
+//! rendering, the importer, the publication's settings, and the store.
 
 pub mod assets;
 pub mod audit;
@@ -18,5 +18,6 @@ pub mod metrics;
 pub mod page_cache;
 pub mod redirects;
 pub mod render;
+pub mod settings;
 pub mod startup;
 pub mod state;

@@ -218,6 +218,10 @@ pub fn app(state: AppState) -> Router {
             AppState,
             _,
         >(|| {}, shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::settings::provide,
+        ))
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn_with_state(
             state.store.clone(),

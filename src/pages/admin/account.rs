@@ -5,6 +5,7 @@
 use super::StaffPage;
 use crate::api::admin::{get_two_factor, list_my_sessions};
 use crate::components::article_body::machine_date;
+use crate::components::site::staff_time;
 use crate::components::staff_controls::TwoFactorPolicy;
 use crate::model::{FormError, TwoFactorStatus, User};
 use leptos::prelude::*;
@@ -25,7 +26,7 @@ pub fn AccountPage() -> impl IntoView {
         _ => None,
     });
     view! {
-        <StaffPage title="Your account · Gazette admin" content=move |user: User| async move {
+        <StaffPage title="Your account" content=move |user: User| async move {
             let sessions = list_my_sessions().await?;
             let two_factor = get_two_factor().await?;
             let must_enrol = user.needs_two_factor;
@@ -46,8 +47,8 @@ pub fn AccountPage() -> impl IntoView {
                         <tbody>
                             {sessions.into_iter().map(|s| view! {
                                 <tr>
-                                    <td><time datetime=machine_date(s.created_at)>{s.created_at.format("%-d %b %Y %H:%M UTC").to_string()}</time></td>
-                                    <td><time datetime=machine_date(s.last_seen_at)>{s.last_seen_at.format("%-d %b %Y %H:%M UTC").to_string()}</time></td>
+                                    <td><time datetime=machine_date(s.created_at)>{staff_time(s.created_at)}</time></td>
+                                    <td><time datetime=machine_date(s.last_seen_at)>{staff_time(s.last_seen_at)}</time></td>
                                     <td>{if s.current {
                                         view! { <span>"This browser"</span> }.into_any()
                                     } else {

@@ -3,13 +3,14 @@
 use super::StaffPage;
 use crate::api::admin::list_audit;
 use crate::components::article_body::machine_date;
+use crate::components::site::site_time;
 use crate::model::User;
 use leptos::prelude::*;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
     view! {
-        <StaffPage title="Audit log · Gazette admin" content=|_: User| async move {
+        <StaffPage title="Audit log" content=|_: User| async move {
             let entries = list_audit().await?;
             Ok(view! {
                 <h1 class="page-title">"Audit log"</h1>
@@ -26,7 +27,7 @@ pub fn AuditPage() -> impl IntoView {
                     <tbody>
                         {entries.into_iter().map(|e| view! {
                             <tr>
-                                <td><time datetime=machine_date(e.at)>{e.at.format("%-d %b %Y %H:%M:%S UTC").to_string()}</time></td>
+                                <td><time datetime=machine_date(e.at)>{site_time(e.at, "%-d %b %Y %H:%M:%S %Z")}</time></td>
                                 <td>{e.actor.unwrap_or_default()}</td>
                                 <td>{e.action}</td>
                                 <td>{e.subject}</td>

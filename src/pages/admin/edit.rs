@@ -1,6 +1,7 @@
 //! `/admin/articles/new` and `/admin/articles/{id}`: the editor island with the article's
 //! current content and version.
 
+use super::settings::{new_draft, ArticleLanguageSection};
 use super::{error_view, StaffPage};
 use crate::api::admin::get_article;
 use crate::components::article_editor::ArticleEditor;
@@ -15,7 +16,7 @@ pub fn EditArticlePage() -> impl IntoView {
         .get("id")
         .and_then(|id| id.parse::<i64>().ok());
     view! {
-        <StaffPage title="Edit article · Gazette admin" content=move |user: User| async move {
+        <StaffPage title="Edit article" content=move |user: User| async move {
             let can_publish = user.role.can(Permission::Publish);
             // A missing article is shown below the admin bar, so the error is mapped here.
             let editor = match id {
@@ -26,7 +27,7 @@ pub fn EditArticlePage() -> impl IntoView {
                         version=None
                         status=ArticleStatus::Draft
                         slug=None
-                        draft=ArticleDraft::default()
+                        draft=new_draft()
                         can_publish=can_publish
                     />
                 }
@@ -47,6 +48,7 @@ pub fn EditArticlePage() -> impl IntoView {
                             draft=ArticleDraft::from_article(&a)
                             can_publish=can_publish
                         />
+                        <ArticleLanguageSection id=a.id/>
                     }
                     .into_any(),
                     Err(e) => error_view(e),

@@ -4,8 +4,9 @@
 
 use super::StaffPage;
 use crate::api::admin::{diff_revisions, get_article, list_revisions};
-use crate::components::article_body::{machine_date, reader_date, ArticleView};
+use crate::components::article_body::{machine_date, ArticleView};
 use crate::components::revision_restore::RestoreButton;
+use crate::components::site::staff_time;
 use crate::error::AppError;
 use crate::model::{DiffKind, Permission, User};
 use crate::pages::ErrorNote;
@@ -28,7 +29,7 @@ pub fn HistoryPage() -> impl IntoView {
         .and_then(|f| f.parse::<i64>().ok())
         .zip(query.get("to").and_then(|t| t.parse::<i64>().ok()));
     view! {
-        <StaffPage title="History · Gazette admin" content=move |user: User| async move {
+        <StaffPage title="History" content=move |user: User| async move {
             let id = id.ok_or(AppError::NotFound)?;
             let (article, revisions) = match (get_article(id).await, list_revisions(id).await) {
                 (Ok(a), Ok(r)) => (a, r),
@@ -88,7 +89,7 @@ pub fn HistoryPage() -> impl IntoView {
                             view! {
                                 <tr data-test-revision=r.version>
                                     <td>{r.version}</td>
-                                    <td><time datetime=machine_date(r.at)>{format!("{} {}", reader_date(r.at), r.at.format("%H:%M UTC"))}</time></td>
+                                    <td><time datetime=machine_date(r.at)>{staff_time(r.at)}</time></td>
                                     <td>
                                         {r.by.unwrap_or_else(|| "command line".into())}
                                         {r.autosave.then_some(" (autosave)")}
@@ -113,7 +114,7 @@ pub fn HistoryPage() -> impl IntoView {
 pub fn PreviewPage() -> impl IntoView {
     let id = article_id();
     view! {
-        <StaffPage title="Preview · Gazette admin" admin_bar=false content=move |_: User| async move {
+        <StaffPage title="Preview" admin_bar=false content=move |_: User| async move {
             let id = id.ok_or(AppError::NotFound)?;
             let article = get_article(id).await?;
             Ok(view! {

@@ -1,7 +1,9 @@
 //! `/admin/login`, its two-factor step, and `/admin/setup`: plain HTML forms posting to the server, so staff
 //! can log in with JavaScript off. Errors arrive as a code and show a fixed message.
 
+use super::staff_title;
 use crate::api::auth::get_current_user;
+use crate::components::site::site;
 use crate::model::FormError;
 use crate::pages::Loading;
 use leptos::prelude::*;
@@ -22,7 +24,7 @@ pub fn LoginPage() -> impl IntoView {
     let error = form_error();
     let logged_out = use_query_map().read_untracked().get("logged_out").is_some();
     view! {
-        <Title text="Log in · Gazette admin"/>
+        <Title text=staff_title("Log in")/>
         <Suspense fallback=Loading>
             {Suspend::new(async move {
                 if let Ok(Some(_)) = get_current_user().await {
@@ -53,11 +55,11 @@ pub fn LoginPage() -> impl IntoView {
 pub fn TwoFactorLoginPage() -> impl IntoView {
     let error = form_error();
     view! {
-        <Title text="Authentication code · Gazette admin"/>
+        <Title text=staff_title("Authentication code")/>
         <section class="auth-form">
             <h1>"Enter your authentication code"</h1>
-            <p>"Open your authenticator app and enter the 6-digit code it shows for Gazette. \
-                Lost your phone? Enter one of your recovery codes instead."</p>
+            <p>"Open your authenticator app and enter the 6-digit code it shows for "
+                {site().name.clone()} ". Lost your phone? Enter one of your recovery codes instead."</p>
             {error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <form method="post" action="/admin/login/two-factor">
                 <label for="code">"Authentication or recovery code"</label>
@@ -77,13 +79,18 @@ pub fn SetupPage() -> impl IntoView {
         .get("token")
         .unwrap_or_default();
     view! {
-        <Title text="Set up · Gazette admin"/>
+        <Title text=staff_title("Set up")/>
         <section class="auth-form">
-            <h1>"Create the owner account"</h1>
-            <p>"This one-time link creates the site’s first account. It stops working once used."</p>
+            <h1>"Set up your publication"</h1>
+            <p>"This one-time link names the publication and creates its first account. It stops working once used."</p>
             {error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <form method="post" action="/admin/setup">
                 <input type="hidden" name="token" value=token/>
+                <label for="site_name">"Publication name"</label>
+                <input id="site_name" name="site_name" required maxlength="300"/>
+                <label for="site_language">"Language (BCP 47 tag, such as en, en-GB, de or pt-BR)"</label>
+                <input id="site_language" name="site_language" required value="en" maxlength="35"/>
+                <h2>"The owner account"</h2>
                 <label for="name">"Your name"</label>
                 <input id="name" name="name" autocomplete="name" required maxlength="100"/>
                 <label for="email">"Email"</label>

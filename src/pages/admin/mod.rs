@@ -10,6 +10,7 @@ pub mod history;
 pub mod list;
 pub mod login;
 pub mod media;
+pub mod settings;
 pub mod users;
 
 use crate::api::auth::get_current_user;
@@ -33,12 +34,18 @@ pub fn AdminBar(user: User) -> impl IntoView {
             <a href="/admin/account">"Your account"</a>
             {user.role.can(Permission::ManageUsers).then(|| view! { <a href="/admin/users">"Staff"</a> })}
             {user.role.can(Permission::ViewAudit).then(|| view! { <a href="/admin/audit">"Audit log"</a> })}
+            {user.role.can(Permission::ManageSettings).then(|| view! { <a href="/admin/settings">"Settings"</a> })}
             <span class="who">{user.name} " (" {user.role.as_str()} ")"</span>
             <form method="post" action="/admin/logout">
                 <button type="submit">"Log out"</button>
             </form>
         </nav>
     }
+}
+
+/// A staff page's document title: its name and the publication's.
+pub fn staff_title(page: &str) -> String {
+    format!("{page} · {} admin", crate::components::site::site().name)
 }
 
 /// A staff page's own part: given the signed-in user, load what the page shows and
@@ -65,7 +72,7 @@ where
 /// its HTTP status instead ([`error_view`]): a login page would only hide the outage.
 #[component]
 pub fn StaffPage<C: StaffContent>(
-    /// The document title.
+    /// The page's name, for the document title.
     title: &'static str,
     /// Loads and renders the page for the signed-in user.
     content: C,
@@ -74,7 +81,7 @@ pub fn StaffPage<C: StaffContent>(
     admin_bar: bool,
 ) -> impl IntoView {
     view! {
-        <Title text=title/>
+        <Title text=staff_title(title)/>
         <Suspense fallback=Loading>
             {Suspend::new(async move {
                 let user = match get_current_user().await {

@@ -1,6 +1,7 @@
 //! `/admin/users` (owners and admins: staff, roles, deactivation, invitations) and
 //! `/admin/invite` (accepting an invitation: choose a password).
 
+use super::staff_title;
 use super::StaffPage;
 use crate::api::admin::list_users;
 use crate::components::staff_controls::{InviteForm, StaffControls};
@@ -12,7 +13,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn UsersPage() -> impl IntoView {
     view! {
-        <StaffPage title="Staff · Gazette admin" content=|_: User| async move {
+        <StaffPage title="Staff" content=|_: User| async move {
             let staff = list_users().await?;
             Ok(view! {
                 <h1 class="page-title">"Staff"</h1>
@@ -51,7 +52,7 @@ pub fn InvitePage() -> impl IntoView {
         .and_then(|c| FormError::parse(&c))
         .map(FormError::message);
     view! {
-        <Title text="Accept invitation · Gazette admin"/>
+        <Title text=staff_title("Accept invitation")/>
         <section class="auth-form">
             <h1>"Join the newsroom"</h1>
             <p>"Choose a password to finish setting up your account. This link works once."</p>

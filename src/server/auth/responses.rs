@@ -12,7 +12,7 @@ pub fn plain_page(title: &str, body: &str) -> Html<String> {
     Html(format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · Gazette</title><link rel=\"stylesheet\" href=\"/pkg/gazette.css\"></head>\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/gazette.css\"></head>\
          <body><main id=\"main\"><section class=\"auth-form\"><h1>{title}</h1>{body}</section></main></body></html>"
     ))
 }

@@ -13,7 +13,9 @@ use totp_rs::{Algorithm, Builder, Secret, Totp};
 /// The site setting that makes two-factor sign-in compulsory for all staff.
 pub const REQUIRE_SETTING: &str = "require_two_factor";
 
-fn totp(secret: &str, account: &str) -> Result<Totp, AppError> {
+/// A TOTP for `secret`; `issuer` (the publication's name) and `account` only label the
+/// entry in the authenticator app.
+fn totp(secret: &str, account: &str, issuer: Option<&str>) -> Result<Totp, AppError> {
     let secret = Secret::try_from_base32(secret).map_err(|_| AppError::Internal)?;
     Builder::new()
         .with_algorithm(Algorithm::SHA1)
@@ -21,7 +23,7 @@ fn totp(secret: &str, account: &str) -> Result<Totp, AppError> {
         .with_skew(1)
         .with_step_duration(30)
         .with_secret(secret)
-        .with_issuer(Some("Gazette"))
+        .with_issuer(issuer.map(|i| i.replace(':', "")))
         .with_account_name(account.replace(':', ""))
         .build()
         .map_err(|_| AppError::Internal)
@@ -39,16 +41,17 @@ pub fn code_step(secret: &str, code: &str) -> Option<i64> {
         return None;
     }
     let now = Utc::now().timestamp().max(0) as u64;
-    totp(secret, "")
+    totp(secret, "", None)
         .ok()?
         .check(&code, now)
         .and_then(|step| i64::try_from(step).ok())
 }
 
 /// What the account page shows while enrolling: the secret for typing in, and the
-/// `otpauth://` link as a QR code image.
-pub fn enrolment(secret: &str, email: &str) -> Result<TotpEnrolment, AppError> {
-    let uri = totp(secret, email)?
+/// `otpauth://` link as a QR code image. The app lists it under `issuer` (the
+/// publication's name).
+pub fn enrolment(secret: &str, email: &str, issuer: &str) -> Result<TotpEnrolment, AppError> {
+    let uri = totp(secret, email, Some(issuer))?
         .to_url()
         .map_err(|_| AppError::Internal)?;
     let svg = qrcode::QrCode::new(uri.as_bytes())
@@ -121,7 +124,7 @@ mod tests {
     use super::*;
 
     fn code_at(secret: &str, time: u64) -> String {
-        totp(secret, "").unwrap().generate(time).to_string()
+        totp(secret, "", None).unwrap().generate(time).to_string()
     }
 
     #[test]
@@ -154,12 +157,12 @@ mod tests {
     }
 
     #[test]
-    fn the_qr_code_carries_the_otpauth_link() {
-        let e = enrolment(&new_secret(), "erin@example.com").unwrap();
+    fn the_qr_code_carries_the_otpauth_link_under_the_publications_name() {
+        let e = enrolment(&new_secret(), "erin@example.com", "Herald").unwrap();
         assert!(e
             .otpauth_uri
-            .starts_with("otpauth://totp/Gazette:erin%40example.com?"));
-        assert!(e.otpauth_uri.contains("issuer=Gazette"));
+            .starts_with("otpauth://totp/Herald:erin%40example.com?"));
+        assert!(e.otpauth_uri.contains("issuer=Herald"));
         assert!(e.qr_data_uri.starts_with("data:image/svg+xml;base64,"));
     }
 }

@@ -78,6 +78,8 @@ pub struct ArticleRow {
     pub lead_alt: String,
     pub lead_caption: String,
     pub lead_credit: String,
+    pub language: Option<String>,
+    pub translation_group: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -204,6 +206,8 @@ pub fn assemble(
             .into_iter()
             .map(|(note, at)| crate::model::Correction { note, at })
             .collect(),
+        language: r.language,
+        translation_group: r.translation_group,
     }
 }
 
@@ -238,7 +242,7 @@ pub enum KeyArg<'a> {
 pub const ARTICLE_SELECT: &str = "SELECT id, slug, title, dek, body_md, body_html, analysis_md, \
      analysis_html, disclosure_level, disclosure_statement, disclosure_tool, disclosure_reviewer, \
      status, published_at, scheduled_at, modified_at, updated_at, version, lead_media_id, \
-     lead_alt, lead_caption, lead_credit FROM articles WHERE ";
+     lead_alt, lead_caption, lead_credit, language, translation_group FROM articles WHERE ";
 
 /// The columns of a [`SummaryRow`] from `articles a`.
 pub const SUMMARY_SELECT: &str = "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, \

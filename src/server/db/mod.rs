@@ -237,8 +237,14 @@ pub trait AccountStore: Send + Sync {
 
     async fn add_setup_token(&self, token_hash: &str) -> Result<()>;
     /// Creates the first owner if `token_hash` names a live set-up token, consuming every
-    /// set-up token in the same transaction. `Unauthorized` when the token is not valid.
-    async fn create_owner_with_token(&self, token_hash: &str, new: &NewUser) -> Result<User>;
+    /// set-up token and storing the publication settings `site` (`(key, value)`, already
+    /// checked) in the same transaction. `Unauthorized` when the token is not valid.
+    async fn create_owner_with_token(
+        &self,
+        token_hash: &str,
+        new: &NewUser,
+        site: &[(String, String)],
+    ) -> Result<User>;
 
     async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()>;
     async fn audit(&self, entry: &crate::model::AuditEntry) -> Result<()>;
@@ -530,6 +536,40 @@ pub trait BylineStore: Send + Sync {
     async fn link_byline(&self, slug: &str, user_id: i64) -> Result<()>;
 }
 
+/// A published article's language and translation link.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct LanguageLink {
+    pub id: i64,
+    pub slug: String,
+    /// `None`: the site's language.
+    pub language: Option<String>,
+    pub translation_group: Option<i64>,
+}
+
+/// The publication's settings and the languages of articles.
+#[async_trait]
+pub trait SiteStore: Send + Sync {
+    /// The stored publication settings as `(key, value)`; keys never set are absent.
+    async fn site_settings(&self) -> Result<Vec<(String, String)>>;
+    /// Stores every `(key, value)` in one transaction (values already checked).
+    async fn set_site_settings(&self, values: &[(String, String)]) -> Result<()>;
+    /// Sets article `id`'s language (`None`: the site's) and links it to the translations
+    /// of article `translation_of` (`None` unlinks it). Leaves its version alone.
+    async fn set_article_language(
+        &self,
+        id: i64,
+        language: Option<&str>,
+        translation_of: Option<i64>,
+    ) -> Result<()>;
+    /// The language of the article at `slug` when it has its own (`None`: the site's,
+    /// or no such article).
+    async fn article_language(&self, slug: &str) -> Result<Option<String>>;
+    /// The published articles of translation group `group`, oldest first.
+    async fn published_translations(&self, group: i64) -> Result<Vec<LanguageLink>>;
+    /// Every published article with its own language or a translation link.
+    async fn published_language_links(&self) -> Result<Vec<LanguageLink>>;
+}
+
 /// Copying a whole site between databases.
 #[async_trait]
 pub trait CopyStore: Send + Sync {
@@ -555,6 +595,7 @@ pub trait Store:
     + RedirectStore
     + BylineStore
     + MediaStore
+    + SiteStore
     + Send
     + Sync
     + 'static
@@ -574,6 +615,7 @@ impl<T> Store for T where
         + RedirectStore
         + BylineStore
         + MediaStore
+        + SiteStore
         + Send
         + Sync
         + 'static

@@ -41,6 +41,8 @@ mod redirects;
 mod revisions;
 #[path = "shared/sessions.rs"]
 mod sessions;
+#[path = "shared/site.rs"]
+mod site;
 #[path = "shared/two_factor.rs"]
 mod two_factor;
 

@@ -3,7 +3,7 @@
 
 use super::{form_ip, urlencode, Peer};
 use crate::error::AppError;
-use crate::model::{FormError, Role, User};
+use crate::model::{FormError, Role, SettingKey, User};
 use crate::server::audit;
 use crate::server::auth::cookies::{session_cookie, session_hash, session_token};
 use crate::server::auth::password::{
@@ -17,6 +17,7 @@ use crate::server::auth::throttle::{
 };
 use crate::server::auth::tokens::hash_token;
 use crate::server::auth::totp;
+use crate::server::settings;
 use crate::server::state::AppState;
 use axum::extract::{Form, State};
 use axum::http::{header, HeaderMap};
@@ -124,12 +125,15 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
 #[derive(Deserialize)]
 pub struct SetupForm {
     token: String,
+    site_name: String,
+    site_language: String,
     name: String,
     email: String,
     password: String,
 }
 
-/// `POST /admin/setup`: the one-time link creates the first owner and logs them in.
+/// `POST /admin/setup`: the one-time link names the publication (name and language) and
+/// creates the first owner, in one transaction, and logs them in.
 pub async fn setup(
     State(state): State<AppState>,
     client: Peer,
@@ -143,6 +147,17 @@ pub async fn setup(
         Ok(None) => {}
         Err(e) => return error_redirect(&back, form_error(&e)),
     }
+    let site = match (
+        settings::check(SettingKey::Name, &form.site_name),
+        settings::check(SettingKey::Language, &form.site_language),
+    ) {
+        (Ok(name), Ok(language)) => vec![
+            ("name".to_string(), name),
+            ("language".to_string(), language),
+        ],
+        (Err(_), _) => return error_redirect(&back, FormError::BadSiteName),
+        (_, Err(_)) => return error_redirect(&back, FormError::BadLanguage),
+    };
     let new = match new_user_off_runtime(&form.email, &form.name, Role::Owner, &form.password).await
     {
         Ok(n) => n,
@@ -150,7 +165,7 @@ pub async fn setup(
     };
     let created = state
         .store
-        .create_owner_with_token(&hash_token(&form.token), &new)
+        .create_owner_with_token(&hash_token(&form.token), &new, &site)
         .await;
     signed_up(&state, created, "owner account created", &back, &key).await
 }

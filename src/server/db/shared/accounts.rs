@@ -47,7 +47,12 @@ impl AccountStore for Backend {
         Ok(())
     }
 
-    async fn create_owner_with_token(&self, token_hash: &str, new: &NewUser) -> Result<User> {
+    async fn create_owner_with_token(
+        &self,
+        token_hash: &str,
+        new: &NewUser,
+        site: &[(String, String)],
+    ) -> Result<User> {
         let mut tx = self.begin_write().await?;
         // A set-up link works only while the site has no account at all, and for a day.
         let found = sqlx::query(
@@ -63,6 +68,16 @@ impl AccountStore for Backend {
             return Err(AppError::Unauthorized);
         }
         let user = insert_user(&mut tx, new).await?;
+        for (key, value) in site {
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(format!("site.{key}"))
+            .bind(value)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(user)
     }

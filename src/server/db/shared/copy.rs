@@ -176,6 +176,16 @@ impl CopyStore for Backend {
             .execute(&mut *tx)
             .await?;
         }
+        // Translation links name other articles, so they follow once every article is in.
+        for (a, _) in &site.articles {
+            if a.translation_group.is_some() {
+                sqlx::query("UPDATE articles SET translation_group = $2 WHERE id = $1")
+                    .bind(a.id)
+                    .bind(a.translation_group)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
         for r in &site.revisions {
             sqlx::query(
                 "INSERT INTO revisions (article_id, version, snapshot, user_id, created_at, \
@@ -246,9 +256,9 @@ async fn insert_article_copy(
         "INSERT INTO articles (id, slug, title, dek, body_md, body_html, analysis_md, \
          analysis_html, disclosure_level, disclosure_statement, disclosure_tool, \
          disclosure_reviewer, status, published_at, created_at, updated_at, version, \
-         scheduled_at, modified_at) \
+         scheduled_at, modified_at, language) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-         $18, $19)",
+         $18, $19, $20)",
     )
     .bind(a.id)
     .bind(&a.slug)
@@ -269,6 +279,7 @@ async fn insert_article_copy(
     .bind(a.version)
     .bind(a.scheduled_at)
     .bind(a.modified_at)
+    .bind(&a.language)
     .execute(&mut *conn)
     .await?;
     for c in &a.corrections {
