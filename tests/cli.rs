@@ -1,8 +1,6 @@
 //! The `gazette` command line: import (all-or-nothing, duplicate headlines refused
 //! unless `--update`), `user add`, and `migrate`, run as a user would run them.
 
-mod common;
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -10,13 +8,13 @@ use std::process::{Command, Output, Stdio};
 const SEED: &str = include_str!("../fixtures/seed-article.txt");
 
 struct Cli {
-    db: common::TestDb,
+    db: crate::common::TestDb,
     url: String,
 }
 
 impl Cli {
     async fn new() -> Self {
-        let db = common::TestDb::new().await;
+        let db = crate::common::TestDb::new().await;
         let url = db.url.clone();
         Cli { db, url }
     }

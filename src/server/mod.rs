@@ -12,6 +12,7 @@ pub mod feeds;
 pub mod forms;
 pub mod html;
 pub mod import;
+pub mod listen;
 pub mod metrics;
 pub mod page_cache;
 pub mod render;
