@@ -2,9 +2,7 @@
 //! sessions listed and revoked, rotation at login, idle expiry, and staff pages when the
 //! session cannot be checked.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gazette::model::{FormError, Role};
 use gazette::server::auth;
 use serde_json::json;

@@ -1,9 +1,7 @@
 //! The HTTP surface: admin server functions refuse anonymous and wrong-role callers,
 //! bad input is refused without writing, readers never see drafts, login and sessions.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gazette::model::{ArticleStatus, Role, SavedArticle};
 use serde_json::json;
 

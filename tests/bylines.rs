@@ -3,9 +3,7 @@
 //! on the article page, in JSON-LD and feeds, picked in the editor, linked to a staff
 //! account later, and carried by `gazette copy`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gazette::model::Role;
 use gazette::server::commands::import_parsed;
 use gazette::server::db::{self, NewUser};

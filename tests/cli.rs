@@ -1,8 +1,6 @@
 //! The `gazette` command line: import (all-or-nothing, duplicate headlines refused
 //! unless `--update`), `user add`, and `migrate`, run as a user would run them.
 
-mod common;
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -10,13 +8,13 @@ use std::process::{Command, Output, Stdio};
 const SEED: &str = include_str!("../fixtures/seed-article.txt");
 
 struct Cli {
-    db: common::TestDb,
+    db: crate::common::TestDb,
     url: String,
 }
 
 impl Cli {
     async fn new() -> Self {
-        let db = common::TestDb::new().await;
+        let db = crate::common::TestDb::new().await;
         let url = db.url.clone();
         Cli { db, url }
     }
@@ -201,7 +199,7 @@ async fn backup_writes_a_usable_copy() {
 
 #[tokio::test]
 async fn media_add_stores_pictures_and_refuses_all_when_one_is_bad() {
-    use common::images::*;
+    use crate::common::images::*;
     let cli = Cli::new().await;
     let photo_file = cli.file("harbour.jpg", &jpeg_with_metadata(&photo(640, 480), 1));
     let fake = cli.file("fake.jpg", b"<html>not a picture</html>");
@@ -237,7 +235,7 @@ async fn media_add_stores_pictures_and_refuses_all_when_one_is_bad() {
 
 #[tokio::test]
 async fn an_image_line_gives_the_imported_article_its_lead_image() {
-    use common::images::*;
+    use crate::common::images::*;
     let cli = Cli::new().await;
     std::fs::create_dir_all(cli.db.dir.path().join("pictures")).unwrap();
     cli.file("pictures/dawn.jpg", &encode_jpeg(&photo(1600, 900), 85));

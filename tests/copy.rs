@@ -1,9 +1,7 @@
 //! Moving a whole site between databases: every user, article part and revision
 //! arrives unchanged, and a non-empty target is refused without a write.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gazette::model::Role;
 use gazette::server::db::{self, DynStore};
 use gazette::server::render;

@@ -1,9 +1,7 @@
 //! `gazette export DIR [--all]`: articles written back in the plain-text format, one
 //! file each, so that importing them into an empty site gives the same articles.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gazette::model::{Article, Role};
 use gazette::server::db::{self, DynStore};
 use gazette::server::render;

@@ -2,9 +2,7 @@
 //! edits and conflicting saves are shared. Runs on PostgreSQL when `TEST_DATABASE_URL`
 //! is set, otherwise on one SQLite file shared by both processes.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gazette::model::{Role, SavedArticle};
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
@@ -31,9 +29,14 @@ fn free_port() -> u16 {
 }
 
 fn start(url: &str) -> Instance {
+    start_with(url, &[])
+}
+
+fn start_with(url: &str, env: &[(&str, &str)]) -> Instance {
     let port = free_port();
     let site_root = tempfile::tempdir().unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .envs(env.iter().copied())
         .env("DATABASE_URL", url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_SITE_ROOT", site_root.path())
@@ -89,6 +92,43 @@ async fn get(client: &reqwest::Client, i: &Instance, path: &str) -> (u16, String
         .await
         .unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// Security: a client that sends its request headers a byte at a time (slowloris) must
+/// not hold a connection open for ever; with enough of them no one else gets in.
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    use std::io::{Read, Write};
+    let db = TestDb::new().await;
+    // Idle keep-alive connections are closed after the same half second: no pooling.
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let mut i = start_with(&db.url, &[("GAZETTE_HEADER_TIMEOUT_MS", "500")]);
+    wait_healthy(&client, &mut i).await;
+    let mut slow = std::net::TcpStream::connect(i.base.trim_start_matches("http://")).unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: example\r\nX-Slow: 1")
+        .unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let outcome = slow.read_to_end(&mut answer);
+    let timed_out = matches!(&outcome, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut));
+    assert!(
+        !timed_out,
+        "the connection was still open after {:?}",
+        started.elapsed()
+    );
+    assert!(
+        !String::from_utf8_lossy(&answer).contains("200 OK"),
+        "an unfinished request must not be answered as if complete"
+    );
+    assert_eq!(
+        get(&client, &i, "/healthz").await.0,
+        200,
+        "others are served"
+    );
 }
 
 #[tokio::test]
@@ -417,7 +457,7 @@ async fn an_operator_on_the_machine_reads_metrics_and_request_ids_come_back() {
 
 #[tokio::test]
 async fn a_picture_uploaded_through_one_instance_is_served_by_the_other() {
-    use common::images::*;
+    use crate::common::images::*;
     let db = TestDb::new().await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

@@ -4,12 +4,10 @@
 //! addresses, and shown in articles, social cards, structured data, feeds and the front
 //! page. Runs on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
-mod common;
-
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::images::*;
-use common::*;
+use crate::common::images::*;
+use crate::common::*;
 use gazette::model::{LeadImageDraft, Role, SavedArticle, UploadOutcome};
 use serde_json::json;
 

@@ -2,9 +2,7 @@
 //! registered admin server function, authors' own drafts, review, scheduling,
 //! corrections, revisions, and the AI-disclosure rule.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gazette::model::{AiLevel, ArticleStatus, Permission, Role, SavedArticle};
 use serde_json::{json, Value};
 

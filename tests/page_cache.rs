@@ -3,11 +3,9 @@
 //! many readers ask at once, floods of distinct URLs kept out of the way, and changes
 //! seen within a second — including changes made by another process.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::*;
 use gazette::model::Role;
 use gazette::server::render;
 use http_body_util::BodyExt;

@@ -1,9 +1,7 @@
 //! What readers and machines get from the public site: tag, author and search pages,
 //! feeds a real parser accepts, sitemaps, robots.txt, JSON-LD and conditional GET.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gazette::model::{AiLevel, Role};
 use gazette::server::render;
 use serde_json::Value;

@@ -5,9 +5,7 @@
 //! only, bad values refused and nothing changed), first-run set-up, the command line,
 //! and articles in other languages linked to their translations.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gazette::model::{FieldProblem, Role, SiteSettings};
 use gazette::server::render;
 use serde_json::{json, Value};

@@ -1,9 +1,7 @@
 //! The store on its own: every field survives a round trip, versions guard writes, and
 //! every save leaves a revision.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use gazette::model::{ArticleStatus, Role};
 use gazette::server::render;
 

@@ -2,12 +2,10 @@
 //! requirement), login limits behind a trusted proxy, and the editor's autosave and
 //! preview server functions.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request};
-use common::*;
 use gazette::model::{Role, SavedArticle, User};
 use serde_json::{json, Value};
 use std::net::SocketAddr;

@@ -19,6 +19,9 @@ pub struct Config {
     /// How often each instance looks for scheduled articles that are due
     /// (`GAZETTE_SCHEDULE_INTERVAL_MS`, default 5,000).
     pub schedule_interval: Duration,
+    /// How long a client may take to send a request's headers before its connection is
+    /// closed (`GAZETTE_HEADER_TIMEOUT_MS`, default 10,000).
+    pub header_timeout: Duration,
     /// Memory budget of the page cache in bytes (`GAZETTE_PAGE_CACHE_MB`, default 32;
     /// 0 turns the cache off).
     pub page_cache_bytes: u64,
@@ -115,6 +118,8 @@ impl Config {
             5_000,
             100..=3_600_000,
         )?);
+        let header_timeout =
+            Duration::from_millis(number("GAZETTE_HEADER_TIMEOUT_MS", 10_000, 100..=600_000)?);
         let page_cache_bytes = number(
             "GAZETTE_PAGE_CACHE_MB",
             super::page_cache::DEFAULT_BUDGET_MB,
@@ -129,6 +134,7 @@ impl Config {
             public_url,
             trusted_proxies,
             schedule_interval,
+            header_timeout,
             secret_key,
         })
     }
@@ -229,6 +235,7 @@ mod tests {
             public_url: "http://127.0.0.1:3000".into(),
             trusted_proxies: parse_proxies(proxies).unwrap(),
             schedule_interval: Duration::from_secs(5),
+            header_timeout: Duration::from_secs(10),
             page_cache_bytes: 0,
             metrics_allow: Vec::new(),
             secret_key: None,

@@ -13,6 +13,7 @@ pub mod feeds;
 pub mod forms;
 pub mod html;
 pub mod import;
+pub mod listen;
 pub mod media;
 pub mod metrics;
 pub mod page_cache;

@@ -24,12 +24,16 @@ use sha2::Digest;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
 /// The bundled sample article, imported into an empty database.
 const SEED_ARTICLE: &str = include_str!("../../fixtures/seed-article.txt");
 /// Largest request body accepted (an article's Markdown fields are capped at 1 MiB each).
 const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
+/// Longest a request may take, body included (a body that stalls this long between
+/// chunks is cut off too), before the answer is 503.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// `gazette` / `gazette serve`.
 pub async fn serve() -> Result<(), String> {
@@ -73,15 +77,12 @@ pub async fn serve() -> Result<(), String> {
         println!("Create the owner account (one-time link): {link}");
     }
     let store = state.store.clone();
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"));
+    let header_timeout = state.config.header_timeout;
+    super::listen::serve(listener, app(state), header_timeout, shutdown_signal()).await;
     // Closing the pool lets SQLite checkpoint its write-ahead log and PostgreSQL see
     // the connections end, rather than both finding out when the process vanishes.
     store.close().await;
-    served
+    Ok(())
 }
 
 /// Ctrl-C or SIGTERM (what service managers send): stop accepting, let requests in
@@ -252,6 +253,11 @@ pub fn app(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(RequestBodyTimeoutLayer::new(REQUEST_TIMEOUT))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .with_state(state)
 }

@@ -156,6 +156,7 @@ impl Site {
             public_url: public_url.into(),
             trusted_proxies: gazette::server::config::parse_proxies(trusted_proxies).unwrap(),
             schedule_interval: std::time::Duration::from_secs(5),
+            header_timeout: std::time::Duration::from_secs(10),
             page_cache_bytes,
             metrics_allow: Vec::new(),
             secret_key,
