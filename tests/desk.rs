@@ -2,8 +2,8 @@
 //! and dates, the three sorts, keyset pages, authors' own view, the editors' review
 //! queue, and editor presence — through the HTTP API and the server-rendered page.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::common::*;
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use gazette::model::{
     ArticleDraft, ArticleStatus, DeskPage, EditorPresence, Role, SavedArticle, User, DESK_PAGE_SIZE,
 };

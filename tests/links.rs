@@ -2,9 +2,9 @@
 //! current one in a single hop, through the page cache, and are never given to another
 //! article.
 
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Request};
-use crate::common::*;
 use gazette::model::Role;
 use serde_json::{json, Value};
 use tower::ServiceExt;

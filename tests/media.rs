@@ -4,10 +4,10 @@
 //! addresses, and shown in articles, social cards, structured data, feeds and the front
 //! page. Runs on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
 use crate::common::images::*;
 use crate::common::*;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
 use gazette::model::{LeadImageDraft, Role, SavedArticle, UploadOutcome};
 use serde_json::json;
 

@@ -498,7 +498,7 @@ async fn the_command_line_shows_and_sets_the_settings() {
     }
     let out = gazette(&site, &["settings", "show"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let shown = text(&out.stdout);
+    let listing = text(&out.stdout);
     for line in [
         "name = The Harbour Herald",
         "tagline = News from the quay",
@@ -508,8 +508,8 @@ async fn the_command_line_shows_and_sets_the_settings() {
         "same_as = ",
     ] {
         assert!(
-            shown.lines().any(|l| l.trim_end() == line.trim_end()),
-            "{line:?} not in:\n{shown}"
+            listing.lines().any(|l| l.trim_end() == line.trim_end()),
+            "{line:?} not in:\n{listing}"
         );
     }
     let home = shown(&site.get("/", None).await.body);

@@ -3,7 +3,6 @@
 use super::config::Config;
 use super::db::{self, DynStore};
 use super::import;
-use super::render;
 use crate::model::Role;
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -177,6 +177,9 @@ mod tests {
                     name: "Wire Service".into(),
                 },
             ],
+            lead_image: None,
+            language: None,
+            translation_group: None,
             status: ArticleStatus::Published,
             published_at: Some(
                 chrono::DateTime::parse_from_rfc3339("2026-11-28T09:30:00.123456Z")

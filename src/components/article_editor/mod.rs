@@ -20,8 +20,8 @@ mod fields;
 mod fieldsets;
 mod local_copy;
 mod panels;
-mod presence;
 mod pictures;
+mod presence;
 mod preview;
 mod save;
 
@@ -29,8 +29,8 @@ use self::counter::{LengthCounter, SEARCH_DESCRIPTION_CHARS, SEARCH_TITLE_CHARS}
 use self::fields::EditorFields;
 use self::fieldsets::{CreditFields, DisclosureFields, FaqFields};
 use self::panels::{ConflictPanel, RecoveredPanel};
-use self::presence::PresenceNotice;
 use self::pictures::PictureFields;
+use self::presence::PresenceNotice;
 use self::preview::Preview;
 use self::save::{Action, EditorState, SaveButtons};
 use crate::components::correction_form::CorrectionForm;

@@ -122,6 +122,10 @@ pub struct SiteCopy {
     pub bylines: Vec<BylineRecord>,
     /// `(old_slug, article_id, created_at)`.
     pub redirects: Vec<(String, i64, DateTime<Utc>)>,
+    /// Uploaded pictures with their originals and variants.
+    pub media: Vec<MediaRecord>,
+    /// `(article_id, media_id)`: which articles show which pictures.
+    pub article_media: Vec<(i64, i64)>,
 }
 
 /// A byline-only author as copied between databases.
@@ -133,10 +137,6 @@ pub struct BylineRecord {
     pub bio: String,
     pub user_id: Option<i64>,
     pub created_at: DateTime<Utc>,
-    /// Uploaded pictures with their originals and variants.
-    pub media: Vec<MediaRecord>,
-    /// `(article_id, media_id)`: which articles show which pictures.
-    pub article_media: Vec<(i64, i64)>,
 }
 
 /// An uploaded picture as copied between databases: every column and every variant.
