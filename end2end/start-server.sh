@@ -34,7 +34,6 @@ add() { printf '%s' "$3" | "$bin" user add --email "$1" --name "$2" --role "$4" 
 add editor@example.com "Erin Editor" "correct horse battery" editor
 add admin@example.com "Ada Admin" "correct horse battery" admin
 add author@example.com "Arlo Author" "correct horse battery" author
-add admin@example.com "Ada Admin" "correct horse battery" admin
 add twofactor@example.com "Tess Twofactor" "correct horse battery" author
 # Locked out on purpose by a test (the right password must then be refused too).
 add lockout@example.com "Lee Lockout" "correct horse battery" author
