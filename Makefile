@@ -12,7 +12,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 TEST_FLAGS := --release --no-default-features --features ssr,islands
 export LEPTOS_OUTPUT_NAME := gazette
 
-.PHONY: run test build tools test-tools postgres rust-test e2e lint fmt bench
+.PHONY: run test build tools test-tools postgres rust-test e2e lint fmt bench soak
 
 run: tools build
 	./target/release/gazette
@@ -35,16 +35,22 @@ test: test-tools postgres build rust-test e2e
 postgres:
 	./scripts/wait-for-postgres.sh $(PG_TEST_URL)
 
-# Unit and integration tests on SQLite, then the integration tests again on PostgreSQL
-# (the unit tests don't touch a database, so they run once). Tests that only make sense
-# on PostgreSQL (killing its connections) are ignored on SQLite and included here.
+# Unit and integration tests on SQLite, and the integration tests again on PostgreSQL
+# (the unit tests don't touch a database, so they run once), side by side once built:
+# the PostgreSQL pass mostly waits on the server. Tests that only make sense on
+# PostgreSQL (killing its connections) are ignored on SQLite and included there.
 rust-test:
-	cargo test $(TEST_FLAGS)
-	TEST_DATABASE_URL=$(PG_TEST_URL) cargo test $(TEST_FLAGS) --test '*' -- --include-ignored
+	cargo test $(TEST_FLAGS) --no-run
+	./scripts/side-by-side.sh \
+	  "Rust tests on SQLite" "cargo test $(TEST_FLAGS)" \
+	  "Rust tests on PostgreSQL" "TEST_DATABASE_URL=$(PG_TEST_URL) cargo test $(TEST_FLAGS) --test '*' -- --include-ignored"
 
+# The browser suite against a SQLite-backed server and a PostgreSQL-backed one, side
+# by side (each on its own port, database and results folder).
 e2e:
-	cd end2end && npx playwright test
-	cd end2end && E2E_PG_SERVER=$(PG_TEST_URL) E2E_PORT=3101 npx playwright test
+	./scripts/side-by-side.sh \
+	  "Browser tests on SQLite" "cd end2end && npx playwright test" \
+	  "Browser tests on PostgreSQL" "cd end2end && E2E_PG_SERVER=$(PG_TEST_URL) E2E_PORT=3101 npx playwright test --output test-results-pg"
 
 lint:
 	cargo fmt --check
@@ -55,3 +61,7 @@ lint:
 bench: build
 	bench/compare.sh
 	bench/sizes.sh
+
+# Fault and load battery (minutes, not part of `make test`); prints what it saw.
+soak: build
+	python3 tests/soak/soak.py --bin target/release/gazette --pg $(PG_TEST_URL)
