@@ -76,11 +76,40 @@ mod ssr {
                 sqlx::Error::Database(db) if db.is_unique_violation() => {
                     AppError::Conflict("That already exists.".into())
                 }
-                // The database refuses connections or is going away (connection exceptions,
-                // shutdown, a dropped database): unavailable, not a bug.
+                // SQLite busy or locked past the busy timeout (another process holds a long
+                // write), out of disk or failing I/O: unavailable for now, not a bug.
+                sqlx::Error::Database(db)
+                    if db
+                        .try_downcast_ref::<sqlx::sqlite::SqliteError>()
+                        .and_then(|_| db.code())
+                        .and_then(|c| c.parse::<i32>().ok())
+                        .is_some_and(|c| matches!(c & 0xff, 5 | 6 | 10 | 13)) =>
+                {
+                    tracing::error!(error = %e, "database unavailable");
+                    AppError::Unavailable
+                }
+                // Text PostgreSQL can't store (a NUL character): the input's fault.
+                sqlx::Error::Database(db)
+                    if db.code().is_some_and(|c| c == "22021" || c == "22P05") =>
+                {
+                    AppError::Validation(
+                        "The text contains a character that can't be stored (code 0); remove it."
+                            .into(),
+                    )
+                }
+                // PostgreSQL refuses connections or is going away (connection exceptions,
+                // shutdown, a dropped database), cancelled a statement that ran past its
+                // time limit, lacks resources (disk, memory, connections) or gave up on a
+                // deadlock or serialisation conflict: unavailable, not a bug.
                 sqlx::Error::Database(db)
                     if db.code().is_some_and(|c| {
-                        c.starts_with("08") || c.starts_with("57P") || c == "3D000"
+                        c.starts_with("08")
+                            || c.starts_with("57P")
+                            || c.starts_with("53")
+                            || c == "57014"
+                            || c == "40001"
+                            || c == "40P01"
+                            || c == "3D000"
                     }) =>
                 {
                     tracing::error!(error = %e, "database unavailable");

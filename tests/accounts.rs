@@ -455,6 +455,84 @@ async fn an_invitation_creates_one_account_with_its_role() {
     assert_eq!(r.status, 403, "only owners invite owners");
 }
 
+/// Review finding 13: an invitation sent to the wrong address could not be withdrawn.
+#[tokio::test]
+async fn an_open_invitation_is_listed_and_can_be_revoked() {
+    let site = Site::new().await;
+    let admin = site.session(Role::Admin).await;
+    let r = site
+        .call(
+            "invite_user",
+            json!({ "email": "wrong@example.com", "name": "Wrong Address", "role": "editor" }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let path: String = serde_json::from_str(&r.body).unwrap();
+    let token = path.split("token=").nth(1).unwrap().to_string();
+
+    let listed = site.call("list_invites", json!({}), Some(&admin)).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    assert!(listed.body.contains("wrong@example.com"), "{}", listed.body);
+    assert!(
+        !listed.body.contains(&token),
+        "the list never shows the link"
+    );
+    let page = site.get("/admin/users", Some(&admin)).await;
+    assert!(page.body.contains("Open invitations"));
+    assert!(page.body.contains("wrong@example.com"));
+
+    let editor = site.session(Role::Editor).await;
+    let refused = site
+        .call(
+            "revoke_invite",
+            json!({ "email": "wrong@example.com" }),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+
+    let revoked = site
+        .call(
+            "revoke_invite",
+            json!({ "email": "WRONG@example.com" }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    let listed = site.call("list_invites", json!({}), Some(&admin)).await;
+    assert!(
+        !listed.body.contains("wrong@example.com"),
+        "{}",
+        listed.body
+    );
+    let used = site
+        .post_form(
+            "/admin/invite",
+            &format!("token={token}&password=plum+orchard+at+dusk"),
+            None,
+        )
+        .await;
+    assert!(used.headers["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("error=token"));
+    assert!(site
+        .store
+        .find_login("wrong@example.com")
+        .await
+        .unwrap()
+        .is_none());
+    let again = site
+        .call(
+            "revoke_invite",
+            json!({ "email": "wrong@example.com" }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(again.status, 404);
+}
+
 #[tokio::test]
 async fn deactivation_ends_sessions_and_the_last_owner_stays() {
     let site = Site::new().await;

@@ -176,6 +176,81 @@ async fn saving_from_a_stale_version_is_a_conflict_and_keeps_the_newer_text() {
     assert_eq!(stored.version, a.version + 1);
 }
 
+/// Review finding 9: the permission check read the current row, the write used the
+/// version the client named. An author who names the version an editor's publish is
+/// about to create passes the check on the draft, then overwrites the published text.
+#[tokio::test]
+async fn an_author_racing_a_publish_never_overwrites_the_published_article() {
+    let site = Site::new().await;
+    let editor = site.session(Role::Editor).await;
+    let author = site.session(Role::Author).await;
+    for round in 0..40 {
+        let a = saved(&site, &author, &format!("Draft {round}")).await;
+        let publish = site.call(
+            "publish_article",
+            json!({ "id": a.id, "version": a.version }),
+            Some(&editor),
+        );
+        let overwrite = site.call(
+            "save_article",
+            json!({ "id": a.id, "base_version": a.version + 1, "draft": sample_draft("Author overwrite") }),
+            Some(&author),
+        );
+        let (published, overwritten) = tokio::join!(publish, overwrite);
+        assert_eq!(published.status, 200, "{}", published.body);
+        assert!(
+            [403, 409].contains(&overwritten.status.as_u16()),
+            "round {round}: the author's save answered {}: {}",
+            overwritten.status,
+            overwritten.body
+        );
+        let stored = site.store.article_by_id(a.id).await.unwrap().unwrap();
+        assert_eq!(stored.status, ArticleStatus::Published);
+        assert_eq!(stored.title, format!("Draft {round}"), "round {round}");
+    }
+}
+
+/// Review finding 10: a tag no article uses any more is dropped, so tag lists (and the
+/// desk's tag filter) don't fill with every word ever typed.
+#[tokio::test]
+async fn a_tag_no_article_uses_any_more_is_dropped() {
+    let site = Site::new().await;
+    let editor = site.session(Role::Editor).await;
+    let a = saved(&site, &editor, "Tagged twice").await;
+    let b = saved(&site, &editor, "Tagged once").await;
+    let mut draft = sample_draft("Tagged twice");
+    draft.tags = vec!["Science".into(), "Passing Word".into()];
+    let r = site
+        .call(
+            "save_article",
+            json!({ "id": a.id, "base_version": a.version, "draft": draft }),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let a: SavedArticle = serde_json::from_str(&r.body).unwrap();
+    let slugs = || site.column("SELECT slug FROM tags ORDER BY slug");
+    let some = |v: &[&str]| v.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>();
+    assert_eq!(
+        slugs().await,
+        some(&["passing-word", "science", "space-flight"])
+    );
+
+    draft = sample_draft("Tagged twice");
+    draft.tags = vec!["Science".into()];
+    let r = site
+        .call(
+            "save_article",
+            json!({ "id": a.id, "base_version": a.version, "draft": draft }),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // "Space Flight" is still on the other article; "Passing Word" was only here.
+    assert_eq!(slugs().await, some(&["science", "space-flight"]));
+    assert!(b.id > 0);
+}
+
 #[tokio::test]
 async fn bad_article_input_is_refused_and_nothing_is_written() {
     let site = Site::new().await;
@@ -442,4 +517,27 @@ async fn health_and_security_headers() {
         .contains("frame-ancestors 'none'"));
     let admin = site.get("/admin/login", None).await;
     assert_eq!(admin.headers["cache-control"], "private, no-store");
+}
+
+/// Browsers and proxies may keep a public page but must ask again before showing it
+/// (an ETag makes that a cheap 304): a page kept for a minute outlived publishes and
+/// setting changes by up to that minute, and staff saw their own change missing. A
+/// page rendered for staff (with their controls) is never stored by a shared cache.
+#[tokio::test]
+async fn public_pages_are_revalidated_and_staff_views_are_private() {
+    let site = Site::new().await;
+    let editor = site.session(Role::Editor).await;
+    for path in ["/", "/feed.xml", "/search?q=harbour"] {
+        let reader = site.get(path, None).await;
+        assert_eq!(reader.status, 200, "{path}");
+        assert_eq!(
+            reader.headers["cache-control"], "public, no-cache",
+            "{path}"
+        );
+        let staff = site.get(path, Some(&editor)).await;
+        assert_eq!(
+            staff.headers["cache-control"], "private, no-cache",
+            "{path}"
+        );
+    }
 }

@@ -291,3 +291,48 @@ async fn a_missing_or_refused_image_refuses_the_import_naming_file_and_line() {
     let store = gazette::server::db::connect(&cli.url).await.unwrap();
     assert!(store.list_media("", 10).await.unwrap().is_empty());
 }
+
+/// An import killed at any moment stores every article or none: a run is one
+/// transaction, so running the same command again afterwards works.
+#[tokio::test]
+async fn an_import_killed_part_way_stores_all_or_nothing() {
+    let cli = Cli::new().await;
+    assert!(cli.run(&["migrate"], None).status.success());
+    let headline = "China Proposes Global AI Cooperation Framework Amid Rising Tech Tensions";
+    let files: Vec<String> = (0..300)
+        .map(|n| {
+            let text = SEED.replace(headline, &format!("Harbour report number {n}"));
+            cli.file(&format!("a{n}.txt"), text.as_bytes())
+        })
+        .collect();
+    let mut args = vec!["import", "--publish"];
+    args.extend(files.iter().map(String::as_str));
+    let mut seen = Vec::new();
+    for delay_ms in [150, 300, 500, 800, 1200] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(&args)
+            .env("DATABASE_URL", &cli.url)
+            .current_dir(cli.db.dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let stored = cli.articles().await.len();
+        assert!(
+            stored == 0 || stored == 300,
+            "killed after {delay_ms} ms: {stored} of 300 articles stored"
+        );
+        seen.push(stored);
+        if stored == 300 {
+            break;
+        }
+    }
+    if seen.last() == Some(&0) {
+        let out = cli.run(&args, None);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert_eq!(cli.articles().await.len(), 300);
+}

@@ -46,6 +46,15 @@ fn essence(a: &Article) -> impl PartialEq + std::fmt::Debug {
             .map(|au| au.name.clone())
             .collect::<Vec<_>>(),
         a.published_at,
+        a.lead_image.as_ref().map(|i| {
+            (
+                i.alt.clone(),
+                i.caption.clone(),
+                i.credit.clone(),
+                i.media.width,
+                i.media.height,
+            )
+        }),
     )
 }
 
@@ -71,15 +80,23 @@ async fn populated() -> Site {
         (
             "story.txt",
             "A. Writer; Wire Service, 2026-11-20T08:15:00Z, World, Shipping; Ports\n\
-             Harbour bridge reopens\n\nThe bridge carries traffic again.\n\n\
+             Harbour bridge reopens\n\
+             Image: bridge.jpg | The bridge at dusk | Open again. | Ada Photographer\n\n\
+             The bridge carries traffic again.\n\n\
              Key Takeaways\n• Open again\n",
         ),
     ];
+    let picture = crate::common::images::photo(800, 450);
+    std::fs::write(
+        site.dir().join("bridge.jpg"),
+        crate::common::images::encode_jpeg(&picture, 85),
+    )
+    .unwrap();
     for (name, body) in files {
         let parsed = gazette::server::import::parse(body).unwrap();
         gazette::server::commands::import_parsed(
             &site.store,
-            vec![(name.into(), parsed)],
+            vec![(site.dir().join(name), parsed)],
             true,
             false,
         )
@@ -135,6 +152,7 @@ async fn export_then_import_into_an_empty_site_gives_the_same_articles() {
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "media")
         .collect();
     names.sort();
     assert_eq!(
@@ -151,6 +169,13 @@ async fn export_then_import_into_an_empty_site_gives_the_same_articles() {
             .starts_with("A. Writer; Wire Service, 2026-11-20T08:15:00Z, World, Shipping; Ports\n"),
         "{story}"
     );
+    // The lead picture's original goes into media/, named by its content.
+    assert!(
+        story.contains("Image: media/")
+            && story.contains(" | The bridge at dusk | Open again. | Ada Photographer"),
+        "{story}"
+    );
+    assert_eq!(std::fs::read_dir(out.join("media")).unwrap().count(), 1);
 
     let target = TestDb::new().await;
     let mut args = vec!["import".to_string(), "--publish".into()];

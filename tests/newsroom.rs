@@ -109,6 +109,12 @@ fn admin_functions(id: i64, version: i64) -> Vec<(&'static str, Value, Permissio
             json!({ "email": "new@example.com", "name": "New", "role": "author" }),
             Permission::ManageUsers,
         ),
+        ("list_invites", json!({}), Permission::ManageUsers),
+        (
+            "revoke_invite",
+            json!({ "email": "new@example.com" }),
+            Permission::ManageUsers,
+        ),
         (
             "change_role",
             json!({ "user_id": 1, "role": "author" }),

@@ -6,7 +6,7 @@
 use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use gazette::model::Role;
+use gazette::model::{Role, SavedArticle};
 use gazette::server::render;
 use http_body_util::BodyExt;
 use serde_json::json;
@@ -280,4 +280,32 @@ async fn a_flood_of_distinct_urls_does_not_push_out_the_article() {
     assert!(site.cache.holds(path), "the article survived the flood");
     let (pages, misc) = site.cache.bytes();
     assert!(pages + misc <= 1024 * 1024, "{pages} + {misc} bytes");
+}
+
+/// Saving drafts, however tagged, changes nothing readers see: the content version
+/// (whose every move empties every instance's page cache) stays where it was. On
+/// PostgreSQL a statement trigger on `tags` used to fire on every save's tag upsert.
+#[tokio::test]
+async fn saving_drafts_leaves_the_page_cache_alone() {
+    let site = Site::new().await;
+    let editor = site.session(Role::Editor).await;
+    let save = |id: Option<i64>, version: Option<i64>, tags: &[&str]| {
+        let mut draft = sample_draft("Quiet draft");
+        draft.tags = tags.iter().map(|t| t.to_string()).collect();
+        site.call(
+            "save_article",
+            json!({ "id": id, "base_version": version, "draft": draft }),
+            Some(&editor),
+        )
+    };
+    let before = site.store.content_version().await.unwrap();
+    let r = save(None, None, &["Harbour", "Night Trains"]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let a: SavedArticle = serde_json::from_str(&r.body).unwrap();
+    let r = save(Some(a.id), Some(a.version), &["Harbour"]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let a: SavedArticle = serde_json::from_str(&r.body).unwrap();
+    let r = save(Some(a.id), Some(a.version), &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(site.store.content_version().await.unwrap(), before);
 }

@@ -8,6 +8,8 @@ mod common;
 mod accounts;
 #[path = "api.rs"]
 mod api;
+#[path = "bad_input.rs"]
+mod bad_input;
 #[path = "bylines.rs"]
 mod bylines;
 #[path = "cli.rs"]
@@ -18,6 +20,8 @@ mod copy;
 mod desk;
 #[path = "export.rs"]
 mod export;
+#[path = "hardening.rs"]
+mod hardening;
 #[path = "instances.rs"]
 mod instances;
 #[path = "links.rs"]

@@ -4,10 +4,9 @@
 
 use crate::error::AppError;
 use crate::model::{
-    Article, ArticleDraft, ArticleSummary, AuditEntry, FieldDiff, RevisionInfo, Role, SavedArticle,
-    SessionInfo, StaffMember, TwoFactorStatus,
+    Article, ArticleDraft, ArticleSummary, AuditEntry, FieldDiff, PendingInvite, RevisionInfo,
+    Role, SavedArticle, SessionInfo, StaffMember, TwoFactorStatus,
 };
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -52,6 +51,21 @@ pub(crate) mod ssr {
         }
     }
 
+    /// Refuses a write based on any version but the one the permission check just read:
+    /// the write then only succeeds on the very row that was checked (otherwise an
+    /// author could guess the version an editor's publish is about to make, pass the
+    /// check on the draft and overwrite the published article).
+    pub fn same_version(checked: &Article, base_version: i64) -> Result<(), AppError> {
+        if checked.version == base_version {
+            Ok(())
+        } else {
+            Err(AppError::Conflict(
+                "Someone else saved this article after you opened it. Reload to see their changes."
+                    .into(),
+            ))
+        }
+    }
+
     /// Moves article `id` to `to` when the workflow allows it.
     pub async fn transition(
         user: &User,
@@ -62,6 +76,7 @@ pub(crate) mod ssr {
     ) -> Result<crate::model::SavedArticle, AppError> {
         let state = expect_context::<AppState>();
         let article = editable(&state, user, id).await?;
+        same_version(&article, version)?;
         if !article.status.can_move_to(to) {
             return Err(AppError::Validation(format!(
                 "A {} article can't become {}.",
@@ -179,6 +194,7 @@ pub async fn save_article(
     let a = match (id, base_version) {
         (Some(id), Some(version)) => {
             let current = editable(&state, &user, id).await?;
+            same_version(&current, version)?;
             if autosave && current.status != ArticleStatus::Draft {
                 return Err(AppError::Validation(
                     "Only drafts are saved automatically; save this article yourself.".into(),
@@ -254,15 +270,17 @@ pub async fn publish_article(id: i64, version: i64) -> Result<SavedArticle, AppE
 }
 
 /// Publishes an article automatically at `at` (checked every few seconds by every
-/// instance; each article goes out exactly once).
+/// instance; each article goes out exactly once). `at` is an RFC 3339 time, or a
+/// date and time without an offset (`2026-12-01T09:30`), read in the publication's
+/// time zone.
 #[server(prefix = "/api", endpoint = "schedule_article", input = Json)]
-pub async fn schedule_article(
-    id: i64,
-    version: i64,
-    at: DateTime<Utc>,
-) -> Result<SavedArticle, AppError> {
+pub async fn schedule_article(id: i64, version: i64, at: String) -> Result<SavedArticle, AppError> {
     use self::ssr::*;
     let user = require(Permission::Schedule).await?;
+    let state = expect_context::<AppState>();
+    let site = crate::server::settings::current(&state).await?;
+    let at = crate::server::settings::site_time_to_utc(&at, &site.timezone)
+        .map_err(AppError::Validation)?;
     if at <= chrono::Utc::now() {
         return Err(AppError::Validation(
             "Choose a publication time in the future.".into(),
@@ -423,6 +441,28 @@ pub async fn invite_user(email: String, name: String, role: Role) -> Result<Stri
     )
     .await;
     Ok(format!("/admin/invite?token={token}"))
+}
+
+/// The invitations not yet accepted (owners and admins).
+#[server(prefix = "/api", endpoint = "list_invites", input = Json)]
+pub async fn list_invites() -> Result<Vec<PendingInvite>, AppError> {
+    use self::ssr::*;
+    require(Permission::ManageUsers).await?;
+    let state = expect_context::<AppState>();
+    state.store.list_invites().await
+}
+
+/// Withdraws the open invitations to `email`: their links stop working at once.
+#[server(prefix = "/api", endpoint = "revoke_invite", input = Json)]
+pub async fn revoke_invite(email: String) -> Result<(), AppError> {
+    use self::ssr::*;
+    let user = require(Permission::ManageUsers).await?;
+    let state = expect_context::<AppState>();
+    let email = email.trim();
+    state.store.revoke_invites(email).await?;
+    crate::server::audit::record_here(&user.email, &format!("invitation to {email} revoked"), "")
+        .await;
+    Ok(())
 }
 
 /// Changes a staff member's role. Only owners grant or remove the owner role; the last

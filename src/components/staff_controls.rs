@@ -1,7 +1,9 @@
 //! Islands on the users page: a staff member's role and deactivation, and the
 //! invitation form; on the account page, the owner's "require two-factor" switch.
 
-use crate::api::admin::{change_role, deactivate_user, invite_user, set_two_factor_required};
+use crate::api::admin::{
+    change_role, deactivate_user, invite_user, revoke_invite, set_two_factor_required,
+};
 use crate::model::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -45,6 +47,26 @@ pub fn StaffControls(user_id: i64, role: Role, active: bool) -> impl IntoView {
         </select>
         <button type="button" on:click=save_role>"Change role"</button>
         {active.then(|| view! { <button type="button" on:click=deactivate>"Deactivate"</button> })}
+        <span role="status">{move || message.get()}</span>
+    }
+}
+
+/// "Revoke" for an open invitation: its link stops working.
+#[island]
+pub fn RevokeInvite(email: String) -> impl IntoView {
+    let message = RwSignal::new(String::new());
+    let label = format!("Revoke the invitation to {email}");
+    let revoke = move |_| {
+        let email = email.clone();
+        spawn_local(async move {
+            match revoke_invite(email).await {
+                Ok(()) => reload(),
+                Err(e) => message.set(e.to_string()),
+            }
+        });
+    };
+    view! {
+        <button type="button" aria-label=label on:click=revoke>"Revoke"</button>
         <span role="status">{move || message.get()}</span>
     }
 }

@@ -88,8 +88,41 @@ impl ArticleDraft {
         }
     }
 
+    /// Every piece of text in the draft.
+    fn texts(&self) -> impl Iterator<Item = &String> {
+        let disclosure = self.disclosure.iter().flat_map(|d| {
+            std::iter::once(&d.statement)
+                .chain(d.tool.iter())
+                .chain(d.reviewer.iter())
+        });
+        let image = self
+            .lead_image
+            .iter()
+            .flat_map(|l| [&l.alt, &l.caption, &l.credit]);
+        [
+            &self.title,
+            &self.dek,
+            &self.body,
+            &self.analysis,
+            &self.slug,
+        ]
+        .into_iter()
+        .chain(&self.takeaways)
+        .chain(self.faq.iter().flat_map(|f| [&f.question, &f.answer]))
+        .chain(disclosure)
+        .chain(&self.tags)
+        .chain(&self.bylines)
+        .chain(image)
+    }
+
     /// Checks limits a reader or editor would expect; returns the first problem found.
     pub fn validate(&self) -> Result<(), String> {
+        if self.texts().any(|t| t.contains('\0')) {
+            return Err(
+                "The text contains a NUL character (code 0), which can't be stored; remove it."
+                    .into(),
+            );
+        }
         let title = self.title.trim();
         if title.is_empty() {
             return Err("The headline is required.".into());

@@ -140,6 +140,15 @@ pub struct StaffMember {
     pub active: bool,
 }
 
+/// An invitation not yet accepted, as the users admin lists it (never its link).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInvite {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// One line of the audit log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -109,8 +109,10 @@ pub async fn import_parsed(
         }
     }
     let images = lead_images(&parsed).await?;
+    // Pictures go into the library first (each is stored once, by its content, so a
+    // failed run leaves at most unused pictures); the articles then go in together.
+    let mut items = Vec::with_capacity(parsed.len());
     for ((path, a), image) in parsed.iter().zip(images) {
-        let slug = import::slug_of(&a.draft);
         let mut draft = a.draft.clone();
         if let Some((line, bytes, processed)) = image {
             let (item, _) = store
@@ -127,29 +129,18 @@ pub async fn import_parsed(
         let content = super::media::resolve(store, &draft)
             .await
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        let fail = |e: crate::error::AppError| format!("{}: {e}", path.display());
-        match store.article_by_slug(&slug).await.map_err(fail)? {
-            Some(existing) => {
-                let saved = store
-                    .update_article(existing.id, existing.version, &content, None)
-                    .await
-                    .map_err(fail)?;
-                if publish && saved.status != crate::model::ArticleStatus::Published {
-                    store
-                        .publish_article(saved.id, saved.version, None)
-                        .await
-                        .map_err(fail)?;
-                }
-            }
-            None => {
-                let published_at = publish.then(|| a.published_at.unwrap_or_else(chrono::Utc::now));
-                store
-                    .create_article(&slug, &content, None, published_at)
-                    .await
-                    .map_err(fail)?;
-            }
-        }
-        println!("{} -> /articles/{slug}", path.display());
+        items.push(crate::server::db::ImportItem {
+            slug: import::slug_of(&a.draft),
+            content,
+            published_at: publish.then(|| a.published_at.unwrap_or_else(chrono::Utc::now)),
+        });
+    }
+    store
+        .import_articles(&items)
+        .await
+        .map_err(|e| format!("{e}; nothing was imported"))?;
+    for ((path, _), item) in parsed.iter().zip(&items) {
+        println!("{} -> /articles/{}", path.display(), item.slug);
     }
     Ok(parsed.len())
 }
@@ -199,13 +190,20 @@ pub async fn export(dir: &Path, all: bool) -> Result<(), String> {
         let Some(article) = store.article_by_id(s.id).await.map_err(|e| e.to_string())? else {
             continue;
         };
+        if let Some(image) = &article.lead_image {
+            let path = dir.join(super::export::picture_path(image));
+            if !path.exists() {
+                let bytes = store
+                    .media_original(image.media.id)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("{}: its lead image is missing", article.slug))?;
+                write_whole(&path, &bytes)?;
+            }
+        }
         let text = super::export::to_text(&article);
         let name = format!("{}.txt", article.slug);
-        let path = dir.join(&name);
-        let partial = dir.join(format!(".{name}.partial"));
-        std::fs::write(&partial, text.as_bytes())
-            .and_then(|()| std::fs::rename(&partial, &path))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        write_whole(&dir.join(&name), text.as_bytes())?;
         let losses = super::export::losses(&article, &text);
         if !losses.is_empty() {
             eprintln!(
@@ -217,6 +215,18 @@ pub async fn export(dir: &Path, all: bool) -> Result<(), String> {
     }
     println!("exported {written} article(s) to {shown}");
     Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so a file at `path`
+/// is never half-written.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let partial = path.with_file_name(format!(".{name}.partial"));
+    path.parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&partial, bytes))
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// A lead image read from disk and processed, with the line that named it.

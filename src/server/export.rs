@@ -2,7 +2,7 @@
 //! importing the files into an empty site gives the same articles.
 
 use super::import;
-use crate::model::{Article, ArticleDraft};
+use crate::model::{Article, ArticleDraft, ArticleImage};
 use chrono::SecondsFormat;
 
 /// `a` in the plain-text format: the metadata line (bylines, publication time, section
@@ -34,6 +34,16 @@ pub fn to_text(a: &Article) -> String {
     }
     if a.slug != super::render::slugify(&a.title) {
         header.push_str(&format!("Slug: {}\n", a.slug));
+    }
+    if let Some(image) = &a.lead_image {
+        let part = |s: &str| one_line(s).replace('|', "/");
+        header.push_str(&format!(
+            "Image: {} | {} | {} | {}\n",
+            picture_path(image),
+            part(&image.alt),
+            part(&image.caption),
+            part(&image.credit)
+        ));
     }
     if !header.is_empty() {
         out.push('\n');
@@ -71,6 +81,11 @@ pub fn to_text(a: &Article) -> String {
     out
 }
 
+/// Where the export puts the original of `image`, relative to the article files.
+pub fn picture_path(image: &ArticleImage) -> String {
+    format!("media/{}", image.media.hash)
+}
+
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -105,6 +120,13 @@ pub fn losses(a: &Article, text: &str) -> Vec<&'static str> {
         ("tags", want.tags == got.tags),
         ("bylines", want.bylines == got.bylines),
         ("publication time", a.published_at == back.published_at),
+        (
+            "lead image words",
+            a.lead_image
+                .as_ref()
+                .map(|i| (&i.alt, &i.caption, &i.credit))
+                == back.image.as_ref().map(|i| (&i.alt, &i.caption, &i.credit)),
+        ),
     ];
     for (name, same) in checks {
         if !same {
@@ -202,6 +224,34 @@ mod tests {
             "A. Writer; Wire Service, 2026-11-28T09:30:00.123456Z, World, Space Flight\n"
         ));
         assert_eq!(losses(&a, &text), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_lead_image_is_written_as_an_image_line_naming_the_exported_file() {
+        let mut a = article();
+        a.lead_image = Some(ArticleImage {
+            media: crate::model::MediaRef {
+                id: 7,
+                hash: "ab12cd".into(),
+                width: 1600,
+                height: 900,
+                focus_x: 50,
+                focus_y: 50,
+            },
+            alt: "Boats at dawn".into(),
+            caption: "The first boats.".into(),
+            credit: "Ada Photographer".into(),
+        });
+        let text = to_text(&a);
+        assert!(
+            text.contains(
+                "Image: media/ab12cd | Boats at dawn | The first boats. | Ada Photographer\n"
+            ),
+            "{text}"
+        );
+        assert_eq!(losses(&a, &text), Vec::<&str>::new());
+        a.lead_image.as_mut().unwrap().caption = "Left | right".into();
+        assert_eq!(losses(&a, &to_text(&a)), vec!["lead image words"]);
     }
 
     #[test]

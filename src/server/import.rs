@@ -145,10 +145,11 @@ fn strip_bullet(line: &str) -> Option<&str> {
 
 fn strip_prefix_ci<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
     let t = line.trim_start();
-    if t.len() >= prefix.len() && t[..prefix.len()].eq_ignore_ascii_case(prefix) {
-        Some(t[prefix.len()..].trim())
-    } else {
-        None
+    // `get` and not indexing: the cut may fall inside a character ("aaaé" against a
+    // four-byte prefix), which is simply no match.
+    match (t.get(..prefix.len()), t.get(prefix.len()..)) {
+        (Some(head), Some(rest)) if head.eq_ignore_ascii_case(prefix) => Some(rest.trim()),
+        _ => None,
     }
 }
 
@@ -506,6 +507,18 @@ mod tests {
         let e = parse("Key Takeaways\n- a").unwrap_err();
         assert_eq!(e.line, 1);
         assert!(e.message.contains("no headline"));
+    }
+
+    #[test]
+    fn a_line_with_a_character_across_a_prefix_length_is_not_a_panic() {
+        // "Dek:" is four bytes; "abcé" has "é" across the fourth and fifth.
+        let a = parse("Headline\n\nabcé\n\nabcdé").unwrap().draft;
+        assert_eq!(a.title, "Headline");
+        assert!(
+            a.body.contains("abcé") && a.body.contains("abcdé"),
+            "{}",
+            a.body
+        );
     }
 
     #[test]

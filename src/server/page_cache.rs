@@ -245,7 +245,12 @@ pub async fn serve(
                 };
                 let page = Arc::new(page);
                 let current = cache.version.load(Ordering::SeqCst) == version;
-                if page.status == StatusCode::OK && current {
+                if page.status == StatusCode::OK {
+                    // Kept even when the content changed during the render: it carries
+                    // the version it was rendered at, so the readers who were waiting
+                    // for it (who asked at that version) get it, and the next reader
+                    // renders afresh. Dropping it made every waiter render in turn,
+                    // which under steady publishing piled renders up behind each other.
                     let _ = guard.insert(page.clone());
                 } else {
                     drop(guard);

@@ -63,7 +63,7 @@ pub fn content_with(draft: &ArticleDraft, pictures: &Pictures) -> Content {
             .filter(|t| !t.is_empty())
             .map(String::from)
             .collect(),
-        analysis: markdown_with(&draft.analysis, pictures),
+        analysis: markdown_in(&draft.analysis, "an", pictures),
         faq: faq_with(draft, pictures),
         disclosure,
         tags,
@@ -104,12 +104,21 @@ pub fn markdown(source: &str) -> Rich {
 /// Any other image, Markdown or HTML, is dropped: pages never load pictures from
 /// elsewhere.
 pub fn markdown_with(source: &str, pictures: &Pictures) -> Rich {
+    markdown_in(source, "sec", pictures)
+}
+
+/// [`markdown_with`] for a field whose headings get ids starting `{prefix}-` (the body
+/// `sec-`, the analysis `an-`, the FAQ answers `qa1-`, `qa2-`, …), so no two fields of a
+/// page can give the same id. Ids written in raw HTML are dropped: only the ones made
+/// here survive, so a heading can never take an id the page uses for something else.
+pub fn markdown_in(source: &str, prefix: &str, pictures: &Pictures) -> Rich {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_SMART_PUNCTUATION);
     let events: Vec<Event> = Parser::new_ext(source, opts).collect();
-    let ids = heading_ids(&events);
+    let ids = heading_ids(&events, prefix);
+    let ours: std::collections::HashSet<String> = ids.iter().map(|(id, _)| id.clone()).collect();
     let mut next_id = ids.into_iter();
     let events = events.into_iter().map(|e| match e {
         Event::Start(Md::Heading {
@@ -135,12 +144,15 @@ pub fn markdown_with(source: &str, pictures: &Pictures) -> Rich {
         .add_tags(&["picture", "source"])
         .add_tag_attributes("source", &["type", "srcset", "sizes"])
         .add_tag_attributes("img", &["srcset", "sizes", "loading", "decoding"])
-        .attribute_filter(|element, attribute, value| match (element, attribute) {
-            ("img", "src" | "srcset") | ("source", "srcset") => {
-                only_uploaded(value).then(|| value.into())
-            }
-            _ => Some(value.into()),
-        })
+        .attribute_filter(
+            move |element, attribute, value| match (element, attribute) {
+                ("img", "src" | "srcset") | ("source", "srcset") => {
+                    only_uploaded(value).then(|| value.into())
+                }
+                ("h2" | "h3", "id") => ours.contains(value).then(|| value.into()),
+                _ => Some(value.into()),
+            },
+        )
         .clean(&raw)
         .to_string();
     Rich {
@@ -269,8 +281,8 @@ fn figure_html(m: &MediaRef, alt: &str, caption: &str) -> String {
     format!("<figure>{}{caption}</figure>\n", picture_html(m, alt))
 }
 
-/// The `##`/`###` headings of `events` with unique `sec-…` ids, in order.
-fn heading_ids(events: &[Event]) -> Vec<(String, String)> {
+/// The `##`/`###` headings of `events` with unique `{prefix}-…` ids, in order.
+fn heading_ids(events: &[Event], prefix: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     let mut current: Option<String> = None;
     for e in events {
@@ -286,7 +298,7 @@ fn heading_ids(events: &[Event]) -> Vec<(String, String)> {
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2 | HeadingLevel::H3)) => {
                 if let Some(text) = current.take() {
-                    let base = format!("sec-{}", slugify(&text));
+                    let base = format!("{prefix}-{}", slugify(&text));
                     let mut id = base.clone();
                     let mut n = 2;
                     while out.iter().any(|(used, _)| *used == id) {
@@ -306,7 +318,7 @@ fn heading_ids(events: &[Event]) -> Vec<(String, String)> {
 /// matching the ids [`markdown`] gives the headings.
 pub fn table_of_contents(source: &str) -> Vec<(String, String)> {
     let events: Vec<Event> = Parser::new_ext(source, Options::ENABLE_SMART_PUNCTUATION).collect();
-    heading_ids(&events)
+    heading_ids(&events, "sec")
 }
 
 /// The text of sanitised HTML, as a reader sees it: tags dropped (block ends become line
@@ -361,7 +373,8 @@ fn faq_with(draft: &ArticleDraft, pictures: &Pictures) -> Vec<FaqItem> {
     draft
         .faq
         .iter()
-        .map(|item| {
+        .enumerate()
+        .map(|(i, item)| {
             let base: String = slugify(&item.question).chars().take(60).collect();
             let base = format!("faq-{}", base.trim_end_matches('-'));
             let mut anchor = base.clone();
@@ -373,7 +386,7 @@ fn faq_with(draft: &ArticleDraft, pictures: &Pictures) -> Vec<FaqItem> {
             FaqItem {
                 anchor,
                 question: item.question.trim().to_string(),
-                answer: markdown_with(item.answer.trim(), pictures),
+                answer: markdown_in(item.answer.trim(), &format!("qa{}", i + 1), pictures),
             }
         })
         .collect()
@@ -414,6 +427,34 @@ mod tests {
             toc,
             ["sec-what-happened", "sec-reaction", "sec-what-happened-2"]
         );
+    }
+
+    #[test]
+    fn heading_ids_are_unique_per_field_and_raw_html_ids_are_dropped() {
+        let draft = ArticleDraft {
+            body: "## Context\n\n<h2 id=\"faq-what-happened\">Planted</h2>".into(),
+            analysis: "## Context".into(),
+            faq: vec![FaqDraft {
+                question: "What happened?".into(),
+                answer: "## Context\n\nText.".into(),
+            }],
+            ..ArticleDraft::default()
+        };
+        let c = content(&draft);
+        assert!(
+            c.body.html.contains(r#"<h2 id="sec-context">"#),
+            "{}",
+            c.body.html
+        );
+        assert!(c.body.html.contains("<h2>Planted</h2>"), "{}", c.body.html);
+        assert!(!c.body.html.contains("faq-what-happened"));
+        assert!(
+            c.analysis.html.contains(r#"<h2 id="an-context">"#),
+            "{}",
+            c.analysis.html
+        );
+        assert!(c.faq[0].answer.html.contains(r#"<h2 id="qa1-context">"#));
+        assert_eq!(c.faq[0].anchor, "faq-what-happened");
     }
 
     #[test]

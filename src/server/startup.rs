@@ -362,9 +362,12 @@ async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Ne
 
 /// Security headers on every response, and caching rules per route: staff pages and the
 /// API are never cached; built assets with hashed names forever, other assets for five
-/// minutes; public pages for a minute.
+/// minutes; public pages may be kept but are revalidated on every view (their ETag makes
+/// that a 304), so no browser or proxy shows a page older than the site's own; a public
+/// page rendered for staff is private to their browser.
 async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
+    let staff = super::auth::carries_session_cookie(req.headers());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, name: &'static str, value: HeaderValue| {
@@ -397,8 +400,10 @@ async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Res
         "public, max-age=31536000, immutable"
     } else if path.starts_with("/pkg/") || path == "/favicon.svg" {
         "public, max-age=300"
+    } else if staff {
+        "private, no-cache"
     } else {
-        "public, max-age=60"
+        "public, no-cache"
     };
     set(h, "cache-control", HeaderValue::from_static(cache));
     res

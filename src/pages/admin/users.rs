@@ -3,8 +3,9 @@
 
 use super::staff_title;
 use super::StaffPage;
-use crate::api::admin::list_users;
-use crate::components::staff_controls::{InviteForm, StaffControls};
+use crate::api::admin::{list_invites, list_users};
+use crate::components::site::staff_time;
+use crate::components::staff_controls::{InviteForm, RevokeInvite, StaffControls};
 use crate::model::{FormError, User};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,6 +16,7 @@ pub fn UsersPage() -> impl IntoView {
     view! {
         <StaffPage title="Staff" content=|_: User| async move {
             let staff = list_users().await?;
+            let invites = list_invites().await?;
             Ok(view! {
                 <h1 class="page-title">"Staff"</h1>
                 <table class="admin-list">
@@ -33,6 +35,31 @@ pub fn UsersPage() -> impl IntoView {
                         }}).collect_view()}
                     </tbody>
                 </table>
+                <section aria-labelledby="pending-heading">
+                    <h2 id="pending-heading">"Open invitations"</h2>
+                    {if invites.is_empty() {
+                        view! { <p>"No invitation is waiting to be accepted."</p> }.into_any()
+                    } else {
+                        view! {
+                            <table class="admin-list">
+                                <thead>
+                                    <tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Link works until"</th><th scope="col">"Change"</th></tr>
+                                </thead>
+                                <tbody>
+                                    {invites.into_iter().map(|i| { let email = i.email.clone(); let test_id = email.clone(); view! {
+                                        <tr data-test-invite=test_id>
+                                            <td>{i.name}</td>
+                                            <td>{email}</td>
+                                            <td>{i.role.as_str()}</td>
+                                            <td>{staff_time(i.expires_at)}</td>
+                                            <td><RevokeInvite email=i.email/></td>
+                                        </tr>
+                                    }}).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }}
+                </section>
                 <section aria-labelledby="invite-heading">
                     <h2 id="invite-heading">"Invite someone"</h2>
                     <InviteForm/>

@@ -51,6 +51,15 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
+/// One article of a `gazette import` run: stored at `slug` (replacing the article
+/// there, if any), published when `published_at` is given.
+#[derive(Clone, Debug)]
+pub struct ImportItem {
+    pub slug: String,
+    pub content: Content,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
 /// Article content ready to store: Markdown already rendered and sanitised.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Content {
@@ -261,6 +270,11 @@ pub trait AccountStore: Send + Sync {
         role: crate::model::Role,
         expires_at: DateTime<Utc>,
     ) -> Result<()>;
+    /// The invitations still open, oldest first.
+    async fn list_invites(&self) -> Result<Vec<crate::model::PendingInvite>>;
+    /// Withdraws every open invitation to `email` (its links stop working); `NotFound`
+    /// when there is none.
+    async fn revoke_invites(&self, email: &str) -> Result<()>;
     /// Creates the invited account if the invite is live, consuming it; `Unauthorized` if not.
     async fn accept_invite(&self, token_hash: &str, password_hash: &str) -> Result<User>;
     /// One staff member by id, active or not.
@@ -395,6 +409,10 @@ pub trait ArticleStore: Send + Sync {
         self.set_status(id, base_version, ArticleStatus::Published, None, by)
             .await
     }
+    /// Stores every article of an import in one transaction: all of them, or (on any
+    /// error, or if the process dies) none. An article already at an item's address is
+    /// replaced, and published when the item is.
+    async fn import_articles(&self, items: &[ImportItem]) -> Result<Vec<Article>>;
     /// Publishes every scheduled article whose time has come, each exactly once even
     /// when several instances run this at the same moment.
     async fn publish_due(&self, at: DateTime<Utc>) -> Result<Vec<Article>>;

@@ -4,6 +4,8 @@
 use super::process::MAX_UPLOAD_BYTES;
 use crate::error::AppError;
 use crate::model::{Permission, UploadOutcome};
+use crate::server::auth::session::NoStaffUser;
+use crate::server::auth::StaffUser;
 use crate::server::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
@@ -29,13 +31,14 @@ fn refuse(e: AppError) -> Response {
 /// 422 when any was refused (a refused file stores nothing).
 pub async fn upload(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    user: Result<StaffUser, NoStaffUser>,
     mut form: Multipart,
 ) -> Response {
-    let user = match crate::server::auth::user_from_headers(&state, &headers).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return refuse(AppError::Unauthorized),
-        Err(e) => return refuse(e),
+    // JSON for the uploader, not the forms' redirect to the login page.
+    let user = match user {
+        Ok(StaffUser(user)) => user,
+        Err(NoStaffUser::Login) => return refuse(AppError::Unauthorized),
+        Err(NoStaffUser::Unavailable) => return refuse(AppError::Unavailable),
     };
     if !user.role.can(Permission::WriteDrafts) {
         return refuse(AppError::Forbidden);

@@ -3,7 +3,7 @@
 
 use super::{Backend, Conn};
 use crate::error::AppError;
-use crate::model::{AuditEntry, Role, StaffMember, User};
+use crate::model::{AuditEntry, PendingInvite, Role, StaffMember, User};
 use crate::server::db::common::{now, UserHashRow, UserRow};
 use crate::server::db::{AccountStore, NewUser, Result, UserPasshash};
 use chrono::{DateTime, Utc};
@@ -170,6 +170,41 @@ impl AccountStore for Backend {
         .bind(expires_at)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    async fn list_invites(&self) -> Result<Vec<PendingInvite>> {
+        let rows: Vec<(String, String, String, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT email, name, role, expires_at FROM invites WHERE expires_at > $1 \
+             ORDER BY expires_at, email",
+        )
+        .bind(now())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(email, name, role, expires_at)| PendingInvite {
+                email,
+                name,
+                role: Role::parse(&role).unwrap_or(Role::Author),
+                expires_at,
+            })
+            .collect())
+    }
+
+    async fn revoke_invites(&self, email: &str) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let gone =
+            sqlx::query("DELETE FROM invites WHERE lower(email) = lower($1) AND expires_at > $2")
+                .bind(email)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        tx.commit().await?;
+        if gone == 0 {
+            return Err(AppError::NotFound);
+        }
         Ok(())
     }
 

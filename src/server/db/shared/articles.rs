@@ -10,7 +10,7 @@ use crate::model::{Article, ArticleStatus, ArticleSummary, User};
 use crate::server::db::common::{
     assemble, now, ArticleRow, FaqRow, KeyArg, Listing, SlugNameRow, ARTICLE_SELECT,
 };
-use crate::server::db::{ArticleStore, Content, Result};
+use crate::server::db::{ArticleStore, Content, ImportItem, Result};
 use crate::server::render::html_text;
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
@@ -57,65 +57,8 @@ impl ArticleStore for Backend {
         by: Option<&User>,
         published_at: Option<DateTime<Utc>>,
     ) -> Result<Article> {
-        let now = now();
-        let (level, statement, tool, reviewer) = disclosure_parts(c);
-        let status = if published_at.is_some() {
-            "published"
-        } else {
-            "draft"
-        };
         let mut tx = self.begin_write().await?;
-        if slug_retired(&mut tx, slug, None).await? {
-            return Err(AppError::Conflict(format!(
-                "The address /articles/{slug} was another article's and still leads to it."
-            )));
-        }
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO articles (slug, title, dek, body_md, body_html, analysis_md, \
-             analysis_html, disclosure_level, disclosure_statement, disclosure_tool, \
-             disclosure_reviewer, status, published_at, created_at, updated_at, \
-             status_changed_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14, 1) \
-             RETURNING id",
-        )
-        .bind(slug)
-        .bind(&c.title)
-        .bind(&c.dek)
-        .bind(&c.body.markdown)
-        .bind(&c.body.html)
-        .bind(&c.analysis.markdown)
-        .bind(&c.analysis.html)
-        .bind(level)
-        .bind(statement)
-        .bind(tool)
-        .bind(reviewer)
-        .bind(status)
-        .bind(published_at)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => AppError::Conflict(format!(
-                "An article with the address '{slug}' already exists."
-            )),
-            other => other,
-        })?;
-        write_parts(&mut tx, id, c).await?;
-        match (&c.bylines, by) {
-            (Some(names), _) => set_bylines(&mut tx, id, names).await?,
-            (None, Some(user)) => {
-                sqlx::query(
-                    "INSERT INTO article_authors (article_id, user_id, position) \
-                     VALUES ($1, $2, 0)",
-                )
-                .bind(id)
-                .bind(user.id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            (None, None) => {}
-        }
-        let article = write_revision(&mut tx, id, by, false).await?;
+        let article = insert(&mut tx, slug, c, by, published_at).await?;
         tx.commit().await?;
         Ok(article)
     }
@@ -127,55 +70,8 @@ impl ArticleStore for Backend {
         c: &Content,
         by: Option<&User>,
     ) -> Result<Article> {
-        let (level, statement, tool, reviewer) = disclosure_parts(c);
         let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
-            "UPDATE articles SET title = $3, dek = $4, body_md = $5, body_html = $6, \
-             analysis_md = $7, analysis_html = $8, disclosure_level = $9, \
-             disclosure_statement = $10, disclosure_tool = $11, disclosure_reviewer = $12, \
-             updated_at = $13, modified_at = COALESCE($14, modified_at), \
-             version = version + 1 WHERE id = $1 AND version = $2",
-        )
-        .bind(id)
-        .bind(base_version)
-        .bind(&c.title)
-        .bind(&c.dek)
-        .bind(&c.body.markdown)
-        .bind(&c.body.html)
-        .bind(&c.analysis.markdown)
-        .bind(&c.analysis.html)
-        .bind(level)
-        .bind(statement)
-        .bind(tool)
-        .bind(reviewer)
-        .bind(now())
-        .bind(c.substantive.then(now))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            return Err(conflict_or_missing(&mut tx, id).await);
-        }
-        if let Some(slug) = &c.slug {
-            // A refused address returns before the commit: nothing of the save is kept.
-            change_slug(&mut tx, id, slug).await?;
-        }
-        write_parts(&mut tx, id, c).await?;
-        if let Some(names) = &c.bylines {
-            set_bylines(&mut tx, id, names).await?;
-        } else if let Some(user) = by {
-            sqlx::query(
-                "INSERT INTO article_authors (article_id, user_id, position) \
-                 SELECT $1, $2, (SELECT COUNT(*) FROM article_authors WHERE article_id = $1) \
-                 + (SELECT COUNT(*) FROM article_bylines WHERE article_id = $1) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(id)
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let article = write_revision(&mut tx, id, by, c.autosave).await?;
+        let article = update(&mut tx, id, base_version, c, by).await?;
         tx.commit().await?;
         Ok(article)
     }
@@ -188,29 +84,41 @@ impl ArticleStore for Backend {
         scheduled_at: Option<DateTime<Utc>>,
         by: Option<&User>,
     ) -> Result<Article> {
-        let now = now();
         let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
-            "UPDATE articles SET status = $3, scheduled_at = $4, \
-             status_changed_at = CASE WHEN status = $3 THEN status_changed_at ELSE $5 END, \
-             published_at = CASE WHEN $3 = 'published' THEN COALESCE(published_at, $5) \
-             ELSE published_at END, \
-             updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2",
-        )
-        .bind(id)
-        .bind(base_version)
-        .bind(to.as_str())
-        .bind(scheduled_at)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            return Err(conflict_or_missing(&mut tx, id).await);
-        }
-        let article = write_revision(&mut tx, id, by, false).await?;
+        let article = set_status(&mut tx, id, base_version, to, scheduled_at, by).await?;
         tx.commit().await?;
         Ok(article)
+    }
+
+    async fn import_articles(&self, items: &[ImportItem]) -> Result<Vec<Article>> {
+        let mut tx = self.begin_write().await?;
+        let mut stored = Vec::with_capacity(items.len());
+        for item in items {
+            let article = match load(&mut tx, KeyArg::Slug(&item.slug)).await? {
+                Some(existing) => {
+                    let saved =
+                        update(&mut tx, existing.id, existing.version, &item.content, None).await?;
+                    match item.published_at {
+                        Some(_) if saved.status != ArticleStatus::Published => {
+                            set_status(
+                                &mut tx,
+                                saved.id,
+                                saved.version,
+                                ArticleStatus::Published,
+                                None,
+                                None,
+                            )
+                            .await?
+                        }
+                        _ => saved,
+                    }
+                }
+                None => insert(&mut tx, &item.slug, &item.content, None, item.published_at).await?,
+            };
+            stored.push(article);
+        }
+        tx.commit().await?;
+        Ok(stored)
     }
 
     async fn publish_due(&self, at: DateTime<Utc>) -> Result<Vec<Article>> {
@@ -292,6 +200,166 @@ impl ArticleStore for Backend {
     }
 }
 
+/// Creates an article inside the caller's transaction (published now when
+/// `published_at` is given), with its first revision.
+async fn insert(
+    tx: &mut Conn,
+    slug: &str,
+    c: &Content,
+    by: Option<&User>,
+    published_at: Option<DateTime<Utc>>,
+) -> Result<Article> {
+    let now = now();
+    let (level, statement, tool, reviewer) = disclosure_parts(c);
+    let status = if published_at.is_some() {
+        "published"
+    } else {
+        "draft"
+    };
+    if slug_retired(tx, slug, None).await? {
+        return Err(AppError::Conflict(format!(
+            "The address /articles/{slug} was another article's and still leads to it."
+        )));
+    }
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO articles (slug, title, dek, body_md, body_html, analysis_md, \
+             analysis_html, disclosure_level, disclosure_statement, disclosure_tool, \
+             disclosure_reviewer, status, published_at, created_at, updated_at, \
+             status_changed_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14, 1) \
+             RETURNING id",
+    )
+    .bind(slug)
+    .bind(&c.title)
+    .bind(&c.dek)
+    .bind(&c.body.markdown)
+    .bind(&c.body.html)
+    .bind(&c.analysis.markdown)
+    .bind(&c.analysis.html)
+    .bind(level)
+    .bind(statement)
+    .bind(tool)
+    .bind(reviewer)
+    .bind(status)
+    .bind(published_at)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => AppError::Conflict(format!(
+            "An article with the address '{slug}' already exists."
+        )),
+        other => other,
+    })?;
+    write_parts(tx, id, c).await?;
+    match (&c.bylines, by) {
+        (Some(names), _) => set_bylines(tx, id, names).await?,
+        (None, Some(user)) => {
+            sqlx::query(
+                "INSERT INTO article_authors (article_id, user_id, position) \
+                     VALUES ($1, $2, 0)",
+            )
+            .bind(id)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        (None, None) => {}
+    }
+    write_revision(tx, id, by, false).await
+}
+
+/// Replaces article `id`'s content inside the caller's transaction, if it is still at
+/// `base_version`.
+async fn update(
+    tx: &mut Conn,
+    id: i64,
+    base_version: i64,
+    c: &Content,
+    by: Option<&User>,
+) -> Result<Article> {
+    let (level, statement, tool, reviewer) = disclosure_parts(c);
+    let changed = sqlx::query(
+        "UPDATE articles SET title = $3, dek = $4, body_md = $5, body_html = $6, \
+             analysis_md = $7, analysis_html = $8, disclosure_level = $9, \
+             disclosure_statement = $10, disclosure_tool = $11, disclosure_reviewer = $12, \
+             updated_at = $13, modified_at = COALESCE($14, modified_at), \
+             version = version + 1 WHERE id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(base_version)
+    .bind(&c.title)
+    .bind(&c.dek)
+    .bind(&c.body.markdown)
+    .bind(&c.body.html)
+    .bind(&c.analysis.markdown)
+    .bind(&c.analysis.html)
+    .bind(level)
+    .bind(statement)
+    .bind(tool)
+    .bind(reviewer)
+    .bind(now())
+    .bind(c.substantive.then(now))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(conflict_or_missing(tx, id).await);
+    }
+    if let Some(slug) = &c.slug {
+        // A refused address returns before the commit: nothing of the save is kept.
+        change_slug(tx, id, slug).await?;
+    }
+    write_parts(tx, id, c).await?;
+    if let Some(names) = &c.bylines {
+        set_bylines(tx, id, names).await?;
+    } else if let Some(user) = by {
+        sqlx::query(
+            "INSERT INTO article_authors (article_id, user_id, position) \
+                 SELECT $1, $2, (SELECT COUNT(*) FROM article_authors WHERE article_id = $1) \
+                 + (SELECT COUNT(*) FROM article_bylines WHERE article_id = $1) \
+                 ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    write_revision(tx, id, by, c.autosave).await
+}
+
+/// Moves article `id` to `to` inside the caller's transaction, if it is still at
+/// `base_version`.
+async fn set_status(
+    tx: &mut Conn,
+    id: i64,
+    base_version: i64,
+    to: ArticleStatus,
+    scheduled_at: Option<DateTime<Utc>>,
+    by: Option<&User>,
+) -> Result<Article> {
+    let now = now();
+    let changed = sqlx::query(
+        "UPDATE articles SET status = $3, scheduled_at = $4, \
+             status_changed_at = CASE WHEN status = $3 THEN status_changed_at ELSE $5 END, \
+             published_at = CASE WHEN $3 = 'published' THEN COALESCE(published_at, $5) \
+             ELSE published_at END, \
+             updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(base_version)
+    .bind(to.as_str())
+    .bind(scheduled_at)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(conflict_or_missing(tx, id).await);
+    }
+    write_revision(tx, id, by, false).await
+}
+
 /// Loads an article with all its parts.
 pub(super) async fn load(conn: &mut Conn, key: KeyArg<'_>) -> Result<Option<Article>> {
     let row = match key {
@@ -364,6 +432,11 @@ pub(super) async fn load(conn: &mut Conn, key: KeyArg<'_>) -> Result<Option<Arti
 /// Replaces the structured parts (takeaways, FAQ, tags) of article `id` and its
 /// full-text index entry.
 pub(super) async fn write_parts(conn: &mut Conn, id: i64, c: &Content) -> Result<()> {
+    let old_tags: Vec<(i64,)> =
+        sqlx::query_as("SELECT tag_id FROM article_tags WHERE article_id = $1")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
     for table in [
         "DELETE FROM takeaways WHERE article_id = $1",
         "DELETE FROM faq_items WHERE article_id = $1",
@@ -452,6 +525,16 @@ pub(super) async fn write_parts(conn: &mut Conn, id: i64, c: &Content) -> Result
         .bind(id)
         .bind(pos as i64)
         .bind(&tag.slug)
+        .execute(&mut *conn)
+        .await?;
+    }
+    // A tag the article dropped goes when no other article uses it.
+    for (tag_id,) in old_tags {
+        sqlx::query(
+            "DELETE FROM tags WHERE id = $1 \
+             AND NOT EXISTS (SELECT 1 FROM article_tags WHERE tag_id = $1)",
+        )
+        .bind(tag_id)
         .execute(&mut *conn)
         .await?;
     }
