@@ -163,7 +163,7 @@ async fn the_desk_filters_by_author_tag_words_and_dates() {
     got.sort();
     assert_eq!(got, ["Budget vote delayed", "Night trains planned"]);
     assert!(by_arlo.authors.iter().any(|a| a.slug == arlo.slug));
-    assert_eq!(by_arlo.rows[0].authors, [arlo.name.clone()]);
+    assert_eq!(by_arlo.rows[0].authors, std::slice::from_ref(&arlo.name));
 
     let mine = desk(&site, &editor, json!({ "mine": true })).await;
     assert_eq!(titles(&mine), ["Harbour ferries return"]);
@@ -225,6 +225,29 @@ async fn the_desk_filters_by_author_tag_words_and_dates() {
     )
     .await;
     assert_eq!(titles(&to_day), ["Budget vote delayed"]);
+
+    // Days are the publication's: at 23:30 UTC on 1 May it is already 2 May in Tokyo.
+    add(
+        "Late ferry",
+        "Past midnight in Tokyo.",
+        &["Transport"],
+        erin.clone(),
+        Some(at(2026, 5, 1) + chrono::Duration::minutes(11 * 60 + 30)),
+    )
+    .await;
+    let day = json!({ "sort": "published", "from": "2026-05-02", "to": "2026-05-02" });
+    assert_eq!(
+        titles(&desk(&site, &editor, day.clone()).await),
+        ["Budget vote delayed"]
+    );
+    site.store
+        .set_site_settings(&[("timezone".into(), "Asia/Tokyo".into())])
+        .await
+        .unwrap();
+    let tokyo_page = desk(&site, &editor, day).await;
+    let mut tokyo = titles(&tokyo_page);
+    tokyo.sort();
+    assert_eq!(tokyo, ["Budget vote delayed", "Late ferry"]);
 }
 
 #[tokio::test]

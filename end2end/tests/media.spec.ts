@@ -57,8 +57,7 @@ async function layoutShift(page: Page, path: string): Promise<number> {
   return page.evaluate(() => (window as any).__cls);
 }
 
-// Failing after the second wave's merge; see the closing note on issue 13/12.
-test.fixme('a picture uploaded in the editor leads the published article and the front page', async ({ page, browser }) => {
+test('a picture uploaded in the editor leads the published article and the front page', async ({ page, browser }) => {
   const title = `Harbour at dawn ${Date.now()}`;
   await logIn(page, 'editor@example.com');
   await page.goto('/admin/articles/new');
@@ -105,7 +104,8 @@ test.fixme('a picture uploaded in the editor leads the published article and the
   await expect(page.locator('.article-body figure img')).toHaveAttribute('loading', 'lazy');
   const url = page.url();
 
-  const reader = await browser.newPage();
+  const readerContext = await browser.newContext();
+  const reader = await readerContext.newPage();
   expect(await layoutShift(reader, new URL(url).pathname)).toBe(0);
   const results = await new AxeBuilder({ page: reader }).analyze();
   expect(results.violations).toEqual([]);
@@ -113,20 +113,57 @@ test.fixme('a picture uploaded in the editor leads the published article and the
   const card = reader.locator('.card-lead', { hasText: title });
   await expect(card.locator('picture img')).toBeVisible();
   expect((await new AxeBuilder({ page: reader }).analyze()).violations).toEqual([]);
-  await reader.close();
+  await readerContext.close();
 });
 
-// Failing after the second wave's merge; see the closing note on issue 13/12.
-test.fixme('the media library finds pictures by their words and refuses to delete used ones', async ({ page }) => {
+test('the media library finds pictures by their words and refuses to delete used ones', async ({ page }) => {
   await logIn(page, 'editor@example.com');
   await page.goto('/admin/media');
+  const before = await page.locator('.media-card').count();
+  // The library reloads once the upload is stored; the new picture is then listed first.
+  const reloaded = page.waitForEvent('load', { timeout: 30_000 });
   await page.getByLabel('Add pictures').setInputFiles({ name: 'lib.png', mimeType: 'image/png', buffer: png(480, 320) });
-  await expect(page.locator('.media-card').first()).toBeVisible({ timeout: 30_000 });
+  await reloaded;
+  await expect(page.locator('.media-card')).toHaveCount(before + 1);
   const card = page.locator('.media-card').first();
-  await card.getByLabel('Credit').fill(`Library Credit ${Date.now()}`);
+  await expect(card.getByText('Not used yet.')).toBeVisible();
+  await expect(card).toHaveAttribute('data-hydrated', 'true');
+  const id = Number(await card.getAttribute('data-test-media'));
+  const credit = `Library Credit ${Date.now()}`;
+  await card.getByLabel('Credit').fill(credit);
   await card.getByRole('button', { name: 'Save' }).click();
   await expect(card.getByRole('status')).toHaveText('Saved.');
-  await page.getByLabel('Search alt text, captions and credits').fill('library credit');
+  await page.getByLabel('Search alt text, captions and credits').fill(credit.toLowerCase());
   await page.getByRole('button', { name: 'Search' }).click();
-  await expect(page.locator('.media-card')).not.toHaveCount(0);
+  await expect(page).toHaveURL(/\/admin\/media\?q=library\+credit/);
+  await expect(page.locator('.media-card')).toHaveCount(1);
+  await expect(page.locator(`[data-test-media="${id}"]`)).toBeVisible();
+  await page.getByLabel('Search alt text, captions and credits').fill(`no such words ${Date.now()}`);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.locator('.media-card')).toHaveCount(0);
+  await expect(page.getByText(/No pictures match/)).toBeVisible();
+
+  // Used as a draft's lead image, it can't be deleted; the card says where it is used.
+  const title = `Uses library picture ${id}`;
+  const res = await page.request.post('/api/save_article', {
+    data: {
+      id: null,
+      base_version: null,
+      draft: {
+        title, dek: '', body: 'Text.', takeaways: [], analysis: '', faq: [], disclosure: null,
+        tags: [], slug: '', bylines: [],
+        lead_image: { media_id: id, alt: 'A library picture', caption: '', credit: '' },
+      },
+    },
+    headers: { Accept: 'application/json' },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  await page.goto(`/admin/media?q=${encodeURIComponent(credit)}`);
+  const used = page.locator(`[data-test-media="${id}"]`);
+  await expect(used).toHaveAttribute('data-hydrated', 'true');
+  await expect(used.locator('.media-use')).toContainText(title);
+  await used.getByRole('button', { name: 'Delete' }).click();
+  await expect(used.getByRole('status')).toContainText('still used by');
+  await page.reload();
+  await expect(page.locator(`[data-test-media="${id}"]`)).toBeVisible();
 });

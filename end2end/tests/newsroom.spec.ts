@@ -43,12 +43,10 @@ test('a scheduled article appears on time', async ({ page }) => {
   const title = `Embargoed budget figures ${Date.now()}`;
   await logIn(page, 'editor@example.com');
   await newArticle(page, title, 'Numbers under embargo.');
-  const local = await page.evaluate(() => {
-    const d = new Date(Date.now() + 8_000);
-    const p = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-  });
-  await page.getByLabel('or at').fill(local);
+  // The picker is in the publication's time zone (UTC on the test site), whatever the
+  // browser's own.
+  const at = new Date(Date.now() + 8_000).toISOString().slice(0, 19);
+  await page.getByLabel('or at (UTC time)').fill(at);
   await page.getByRole('button', { name: 'Schedule' }).click();
   await expect(page.locator('[data-test-status]')).toHaveText('Scheduled');
   const path = `/articles/${slugOf(title)}`;

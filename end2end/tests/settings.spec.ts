@@ -12,8 +12,7 @@ async function restore(page: Page) {
   await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
 }
 
-// Failing after the second wave's merge; see the closing note on issue 13/12.
-test.fixme('an admin renames the publication; a bad time zone is shown on its field first', async ({ page }) => {
+test('an admin renames the publication; a bad time zone is shown on its field first', async ({ page }) => {
   await logIn(page, 'admin@example.com');
   await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Settings' }).click();
   await expect(page).toHaveURL(/\/admin\/settings$/);

@@ -25,9 +25,17 @@ mod ssr {
     /// Tags offered in the desk's tag filter.
     const DESK_TAGS: i64 = 1_000;
 
-    /// The start of day `d` (UTC).
-    fn day_start(d: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
-        d.and_time(chrono::NaiveTime::MIN).and_utc()
+    /// The start of day `d` in time zone `tz` (the publication's): the first moment of
+    /// that day there, even on a day its clocks change.
+    fn day_start(d: chrono::NaiveDate, tz: chrono_tz::Tz) -> chrono::DateTime<chrono::Utc> {
+        use chrono::TimeZone;
+        let midnight = d.and_time(chrono::NaiveTime::MIN);
+        (0..4)
+            .find_map(|h| {
+                tz.from_local_datetime(&(midnight + chrono::Duration::hours(h)))
+                    .earliest()
+            })
+            .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&chrono::Utc))
     }
 
     /// The order of the list the page shows.
@@ -46,6 +54,8 @@ mod ssr {
         filter.check().map_err(AppError::Validation)?;
         let state = expect_context::<AppState>();
         let own_only = !user.role.can(Permission::EditAny);
+        let site = crate::server::settings::current(&state).await?;
+        let tz: chrono_tz::Tz = site.timezone.parse().unwrap_or(chrono_tz::UTC);
         let byline = (own_only || filter.mine).then_some(user.id);
         let terms = search_terms(&filter.q);
         let (order, status) = match view {
@@ -62,8 +72,11 @@ mod ssr {
             byline,
             author_slug: filter.author.as_deref(),
             tag_slug: filter.tag.as_deref(),
-            from: filter.from.map(day_start),
-            until: filter.to.and_then(|d| d.succ_opt()).map(day_start),
+            from: filter.from.map(|d| day_start(d, tz)),
+            until: filter
+                .to
+                .and_then(|d| d.succ_opt())
+                .map(|d| day_start(d, tz)),
             terms: &terms,
             order,
             cursor,

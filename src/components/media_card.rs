@@ -15,6 +15,9 @@ pub fn MediaCard(item: MediaItem, can_delete: bool) -> impl IntoView {
     let credit = RwSignal::new(item.credit.clone());
     let message = RwSignal::new(String::new());
     let gone = RwSignal::new(false);
+    // Lets tests (and styles) tell when the card's fields are live.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (a, c, r) = (
@@ -42,7 +45,11 @@ pub fn MediaCard(item: MediaItem, can_delete: bool) -> impl IntoView {
     let (w, h) = (m.width_for(320), m.height_at(m.width_for(320)));
     let used_by = item.used_by.clone();
     view! {
-        <li class="media-card" data-test-media=id.to_string()>
+        <li
+            class="media-card"
+            data-test-media=id.to_string()
+            data-hydrated=move || if hydrated.get() { "true" } else { "false" }
+        >
             <Show
                 when=move || !gone.get()
                 fallback=|| view! { <p role="status">"Deleted."</p> }

@@ -10,6 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use std::sync::Arc;
 
 /// Longest name, tagline or description accepted, in characters.
@@ -200,6 +201,35 @@ pub fn check_changes(
     }
 }
 
+/// A time as staff enter it: RFC 3339 (`2026-12-01T09:30:00Z`, any offset) as given, or
+/// a date and time without an offset (`2026-12-01T09:30`, seconds optional) read in time
+/// zone `tz`. A time the clocks skip over (spring forward) is refused; one they pass
+/// twice (fall back) means the first.
+pub fn site_time_to_utc(value: &str, tz: &str) -> Result<DateTime<Utc>, String> {
+    let value = value.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(value) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(value, f).ok())
+    .ok_or_else(|| format!("'{value}' is not a date and time (for example 2026-12-01T09:30)."))?;
+    let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    zone.from_local_datetime(&naive)
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
+        .ok_or_else(|| {
+            format!(
+                "{value} does not exist in {tz}: the clocks skip that hour. Choose another time."
+            )
+        })
+}
+
 /// The settings stored in `store`, with the defaults for any never set.
 pub async fn load(store: &DynStore) -> Result<SiteSettings, AppError> {
     let mut site = SiteSettings::default();
@@ -305,6 +335,33 @@ pub async fn set(key: &str, value: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schedule_times_are_read_in_the_publication_time_zone() {
+        let utc = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(
+            site_time_to_utc("2026-12-01T09:30", "Europe/Zurich").unwrap(),
+            utc("2026-12-01T08:30:00Z")
+        );
+        assert_eq!(
+            site_time_to_utc("2026-07-01T09:30:15", "America/New_York").unwrap(),
+            utc("2026-07-01T13:30:15Z")
+        );
+        // An explicit offset wins over the zone.
+        assert_eq!(
+            site_time_to_utc("2026-12-01T09:30:00+05:00", "Europe/Zurich").unwrap(),
+            utc("2026-12-01T04:30:00Z")
+        );
+        // Spring forward: 02:30 never happens in Berlin on 29 March 2026.
+        let gap = site_time_to_utc("2026-03-29T02:30", "Europe/Berlin").unwrap_err();
+        assert!(gap.contains("clocks skip"), "{gap}");
+        // Fall back: 02:30 happens twice on 25 October 2026; the first is meant.
+        assert_eq!(
+            site_time_to_utc("2026-10-25T02:30", "Europe/Berlin").unwrap(),
+            utc("2026-10-25T00:30:00Z")
+        );
+        assert!(site_time_to_utc("next tuesday", "UTC").is_err());
+    }
 
     #[test]
     fn language_tags_are_checked_and_put_in_canonical_case() {

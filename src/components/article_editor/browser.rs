@@ -3,21 +3,6 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::window;
 
-/// A `datetime-local` value (the reader's local time) as UTC.
-pub fn local_to_utc(value: &str) -> Option<DateTime<Utc>> {
-    if value.is_empty() {
-        return None;
-    }
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value));
-    if date.get_time().is_nan() {
-        return None;
-    }
-    let iso: String = date.to_iso_string().into();
-    DateTime::parse_from_rfc3339(&iso)
-        .ok()
-        .map(|d| d.with_timezone(&Utc))
-}
-
 pub fn replace_url(url: &str) {
     if let Ok(history) = window().history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));

@@ -45,6 +45,8 @@ pub fn ArticleEditor(
     slug: Option<String>,
     draft: ArticleDraft,
     can_publish: bool,
+    /// The publication's time zone: the schedule picker's times are in it.
+    timezone: String,
 ) -> impl IntoView {
     let fields = EditorFields::load(draft);
     let state = EditorState::new(fields, id, version, status, slug);
@@ -87,7 +89,7 @@ pub fn ArticleEditor(
                     })}
                 </p>
                 <p class="editor-message" role="status" aria-live="polite">{move || message.get()}</p>
-                <SaveButtons state=state can_publish=can_publish/>
+                <SaveButtons state=state can_publish=can_publish timezone=timezone/>
             </div>
             <PresenceNotice id=id/>
             <RecoveredPanel state=state/>

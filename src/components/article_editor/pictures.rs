@@ -94,7 +94,7 @@ pub fn PictureFields(fields: EditorFields, message: RwSignal<String>) -> impl In
                     </li>
                 </For>
             </ul>
-            <h3 class="pictures-lead">"Lead image"</h3>
+            <h2 class="pictures-lead">"Lead image"</h2>
             {move || match preview.get() {
                 None => view! {
                     <p>"No lead image. Upload one (or find one in the "

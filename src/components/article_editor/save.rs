@@ -119,13 +119,14 @@ impl EditorState {
             return;
         }
         let at = match action {
-            Action::Schedule => match browser::local_to_utc(&self.schedule_at.get_untracked()) {
-                Some(at) => Some(at),
-                None => {
+            Action::Schedule => match self.schedule_at.get_untracked() {
+                at if at.trim().is_empty() => {
                     self.message
                         .set("Choose a date and time to publish at.".into());
                     return;
                 }
+                // The server reads it in the publication's time zone.
+                at => Some(at),
             },
             _ => None,
         };
@@ -210,7 +211,7 @@ impl EditorState {
 /// The substantive-change box and the buttons: save, submit for review (drafts), and for
 /// staff who may, publish now or at a time.
 #[component]
-pub fn SaveButtons(state: EditorState, can_publish: bool) -> impl IntoView {
+pub fn SaveButtons(state: EditorState, can_publish: bool, timezone: String) -> impl IntoView {
     let busy = state.busy;
     view! {
         <div class="editor-actions">
@@ -225,7 +226,7 @@ pub fn SaveButtons(state: EditorState, can_publish: bool) -> impl IntoView {
                     "Publish"
                 </button>
                 <span class="schedule-group">
-                    <label class="inline" for="ed-schedule">"or at"</label>
+                    <label class="inline" for="ed-schedule">"or at (" {timezone} " time)"</label>
                     <input id="ed-schedule" class="schedule" type="datetime-local" step="1" bind:value=state.schedule_at/>
                     <button type="button" disabled=move || busy.get() on:click=move |_| state.run(Action::Schedule)>
                         "Schedule"

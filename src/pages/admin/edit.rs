@@ -5,6 +5,7 @@ use super::settings::{new_draft, ArticleLanguageSection};
 use super::{error_view, StaffPage};
 use crate::api::admin::get_article;
 use crate::components::article_editor::ArticleEditor;
+use crate::components::site::site;
 use crate::model::{ArticleDraft, ArticleStatus, Permission, User};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -29,6 +30,7 @@ pub fn EditArticlePage() -> impl IntoView {
                         slug=None
                         draft=new_draft()
                         can_publish=can_publish
+                        timezone=site().timezone.clone()
                     />
                 }
                 .into_any(),
@@ -47,6 +49,7 @@ pub fn EditArticlePage() -> impl IntoView {
                             slug=Some(a.slug.clone())
                             draft=ArticleDraft::from_article(&a)
                             can_publish=can_publish
+                            timezone=site().timezone.clone()
                         />
                         <ArticleLanguageSection id=a.id/>
                     }

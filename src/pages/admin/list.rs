@@ -7,25 +7,20 @@
 use super::StaffPage;
 use crate::api::desk::{list_desk, list_review_queue};
 use crate::components::article_body::machine_date;
+use crate::components::site::{site, staff_time};
 use crate::model::{
     query_string, ArticleStatus, DeskCursor, DeskFilter, DeskPage, DeskRow, DeskSort, Permission,
     User,
 };
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-/// A time as staff read it, e.g. "29 Nov 2026, 14:05 UTC".
-pub fn staff_time(at: DateTime<Utc>) -> String {
-    at.format("%-d %b %Y, %H:%M UTC").to_string()
-}
 
 /// `n` with thousands separated, e.g. "100,000".
 fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -61,11 +56,7 @@ pub fn AdminHome() -> impl IntoView {
     let query = use_query_map().read_untracked();
     let review = query.get("view").as_deref() == Some("review");
     let parsed = DeskFilter::from_query(|k| query.get(k));
-    let title = if review {
-        "Review queue · Gazette admin"
-    } else {
-        "Articles · Gazette admin"
-    };
+    let title = if review { "Review queue" } else { "Articles" };
     view! {
         <StaffPage title=title content=move |user: User| async move {
             let editor = user.role.can(Permission::EditAny);
@@ -302,11 +293,11 @@ fn DeskForm(page: DeskPage, filter: DeskFilter, review: bool) -> impl IntoView {
                     </datalist>
                 </div>
                 <div class="filter">
-                    <label for="desk-from">"From (UTC)"</label>
+                    <label for="desk-from">"From"</label>
                     <input id="desk-from" name="from" type="date" value=date(filter.from)/>
                 </div>
                 <div class="filter">
-                    <label for="desk-to">"To (UTC)"</label>
+                    <label for="desk-to">"To"</label>
                     <input id="desk-to" name="to" type="date" value=date(filter.to)/>
                 </div>
                 {(!review).then(|| view! {
@@ -330,7 +321,7 @@ fn DeskForm(page: DeskPage, filter: DeskFilter, review: bool) -> impl IntoView {
                 <button type="submit" class="primary">"Apply filters"</button>
                 <a href=clear>"Clear filters"</a>
             </div>
-            <p class="hint">"Dates apply to the time in the last column."</p>
+            <p class="hint">{format!("Dates apply to the time in the last column, in {}.", site().timezone)}</p>
         </form>
     }
 }

@@ -16,7 +16,7 @@ pub fn MediaPage() -> impl IntoView {
         .get("q")
         .unwrap_or_default();
     view! {
-        <StaffPage title="Media library · Gazette admin" content=move |user: User| async move {
+        <StaffPage title="Media library" content=move |user: User| async move {
             let items = list_media(query.clone()).await?;
             let can_delete = user.role.can(Permission::EditAny);
             let shown: String = query.chars().take(200).collect();
