@@ -17,10 +17,12 @@ export LEPTOS_OUTPUT_NAME := gazette
 run: tools build
 	./target/release/gazette
 
-# The release build (server and the newsroom's island bundle), the readers' bundle, then
-# content-hashed names and brotli/gzip copies of the assets.
+# The release build (server and the newsroom's island bundle, its JavaScript glue
+# minified), the readers' bundle, then content-hashed names and brotli/gzip copies of
+# the assets.
 build:
 	cargo leptos build --release
+	terser target/site/pkg/gazette.js --module --compress --mangle -o target/site/pkg/gazette.js
 	./scripts/build-reader.sh
 	node scripts/finish-build.mjs target/site
 
@@ -30,7 +32,11 @@ tools:
 test-tools: tools
 	./scripts/install-test-tools.sh
 
-test: test-tools postgres build rust-test e2e
+# Installing the test tools (apt, npm) mostly waits on the network and disk, so it runs
+# beside the build rather than before it; the build's output is printed when it ends.
+test: tools postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-tools build
+	$(MAKE) --no-print-directory rust-test e2e CHECK_SHARED_BUILD=1
 
 postgres:
 	./scripts/wait-for-postgres.sh $(PG_TEST_URL)
@@ -38,12 +44,13 @@ postgres:
 # Unit and integration tests on SQLite, and the integration tests again on PostgreSQL
 # (the unit tests don't touch a database, so they run once), side by side once built:
 # the PostgreSQL pass mostly waits on the server. Tests that only make sense on
-# PostgreSQL (killing its connections) are ignored on SQLite and included there.
+# PostgreSQL (killing its connections) are ignored on SQLite and included there; tests
+# of SQLite's own file lock are named `sqlite_only` and skipped there.
 rust-test:
-	cargo test $(TEST_FLAGS) --no-run
+	./scripts/test-build.sh $(TEST_FLAGS)
 	./scripts/side-by-side.sh \
 	  "Rust tests on SQLite" "cargo test $(TEST_FLAGS)" \
-	  "Rust tests on PostgreSQL" "TEST_DATABASE_URL=$(PG_TEST_URL) cargo test $(TEST_FLAGS) --test '*' -- --include-ignored"
+	  "Rust tests on PostgreSQL" "TEST_DATABASE_URL=$(PG_TEST_URL) cargo test $(TEST_FLAGS) --test '*' -- --include-ignored --skip sqlite_only"
 
 # The browser suite against a SQLite-backed server and a PostgreSQL-backed one, side
 # by side (each on its own port, database and results folder).
@@ -64,4 +71,4 @@ bench: build
 
 # Fault and load battery (minutes, not part of `make test`); prints what it saw.
 soak: build
-	python3 tests/soak/soak.py --bin target/release/gazette --pg $(PG_TEST_URL)
+	python3 tests/soak/soak.py --bin target/release/gazette --pg $(PG_TEST_URL) $(SOAK_FLAGS)

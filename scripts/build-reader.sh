@@ -2,7 +2,7 @@
 # Builds the readers' browser bundle next to the one cargo-leptos built: the same crate
 # with the `reader` feature, which compiles only the islands public pages use (the FAQ),
 # so an article page doesn't download the newsroom's. Output: target/site/pkg/reader.js
-# and reader.wasm (finish-build.mjs then gives them hashed names).
+# (minified) and reader.wasm (finish-build.mjs then gives them hashed names).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -16,3 +16,4 @@ wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sig
   --enable-mutable-globals --enable-reference-types \
   -o "$pkg/reader.wasm" "$pkg/reader_bg.wasm"
 rm -f "$pkg/reader_bg.wasm"
+terser "$pkg/reader.js" --module --compress --mangle -o "$pkg/reader.js"

@@ -5,6 +5,7 @@ set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.11
 WASM_OPT_NPM_VERSION=132.0.0
+TERSER_NPM_VERSION=5.51.4
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
 tools_dir="$root_dir/.tools"
 
@@ -63,4 +64,12 @@ if ! "$tools_dir/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "ve
   echo "==> installing wasm-opt (npm binaryen@$WASM_OPT_NPM_VERSION)"
   mkdir -p "$tools_dir"
   (cd "$tools_dir" && npm install --no-audit --no-fund --silent "binaryen@$WASM_OPT_NPM_VERSION")
+fi
+
+# terser minifies the JavaScript glue wasm-bindgen writes (the readers' bundle's JS
+# shrinks from about 5.8 to 4.2 KB compressed).
+if ! "$tools_dir/node_modules/.bin/terser" --version 2>/dev/null | grep -q "$TERSER_NPM_VERSION"; then
+  echo "==> installing terser (npm terser@$TERSER_NPM_VERSION)"
+  mkdir -p "$tools_dir"
+  (cd "$tools_dir" && npm install --no-audit --no-fund --silent "terser@$TERSER_NPM_VERSION")
 fi

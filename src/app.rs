@@ -50,6 +50,9 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The narrowest logo variant the masthead takes (shown 3rem high, sharp at 2×).
+const LOGO_WIDTH: u32 = 320;
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -62,7 +65,13 @@ pub fn App() -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="masthead">
-            <a class="brand" href="/">{site.name.clone()}</a>
+            <a class="brand" href="/">
+                {site.logo_at(LOGO_WIDTH).map(|(logo, width)| view! {
+                    <img class="brand-logo" src=logo.url(width, "webp") width=width
+                        height=logo.height_at(width) alt=""/>
+                })}
+                {site.name.clone()}
+            </a>
             <nav class="site-nav" aria-label="Site">
                 <a href="/">"Latest"</a>
                 <a href="/search">"Search"</a>

@@ -30,6 +30,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The refusal of a write based on an older version of an article than the stored one.
+    pub fn stale_version() -> Self {
+        AppError::Conflict(
+            "Someone else saved this article after you opened it. Reload to see their changes."
+                .into(),
+        )
+    }
+
     /// The HTTP status a response carrying this error should have.
     pub fn status(&self) -> u16 {
         match self {

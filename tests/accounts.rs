@@ -345,17 +345,10 @@ async fn logins_failures_and_publishing_reach_the_audit_log() {
     let editor = site.user(Role::Editor).await;
     login(&site, &editor.email, "not the password!", None).await;
     let cookie = cookie_of(&login(&site, &editor.email, PASSWORD, None).await);
-    let saved = site
-        .call(
-            "save_article",
-            json!({ "id": null, "base_version": null, "draft": sample_draft("Audited") }),
-            Some(&cookie),
-        )
-        .await;
-    let s: serde_json::Value = serde_json::from_str(&saved.body).unwrap();
+    let s = site.saved(&cookie, "Audited").await;
     site.call(
         "publish_article",
-        json!({ "id": s["id"], "version": s["version"] }),
+        json!({ "id": s.id, "version": s.version }),
         Some(&cookie),
     )
     .await;

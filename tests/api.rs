@@ -5,18 +5,6 @@ use crate::common::*;
 use gazette::model::{ArticleStatus, Role, SavedArticle};
 use serde_json::json;
 
-async fn saved(site: &Site, cookie: &str, title: &str) -> SavedArticle {
-    let r = site
-        .call(
-            "save_article",
-            json!({ "id": null, "base_version": null, "draft": sample_draft(title) }),
-            Some(cookie),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    serde_json::from_str(&r.body).unwrap()
-}
-
 /// Every admin server function with arguments that would succeed for an editor.
 fn admin_calls(id: i64, version: i64) -> Vec<(&'static str, serde_json::Value)> {
     vec![
@@ -38,7 +26,7 @@ fn admin_calls(id: i64, version: i64) -> Vec<(&'static str, serde_json::Value)> 
 async fn anonymous_calls_to_every_admin_function_are_refused_and_change_nothing() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
-    let a = saved(&site, &editor, "Existing draft").await;
+    let a = site.saved(&editor, "Existing draft").await;
     for (name, args) in admin_calls(a.id, a.version) {
         let r = site.call(name, args, None).await;
         assert_eq!(r.status, 401, "{name}: {}", r.body);
@@ -85,7 +73,7 @@ async fn a_forged_or_logged_out_session_is_anonymous() {
 async fn an_author_cannot_publish() {
     let site = Site::new().await;
     let author = site.session(Role::Author).await;
-    let a = saved(&site, &author, "Author draft").await;
+    let a = site.saved(&author, "Author draft").await;
     let r = site
         .call(
             "publish_article",
@@ -104,7 +92,7 @@ async fn an_author_cannot_publish() {
 async fn drafts_are_hidden_until_an_editor_publishes() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
-    let a = saved(&site, &editor, "Moon base opens").await;
+    let a = site.saved(&editor, "Moon base opens").await;
     assert_eq!(a.slug, "moon-base-opens");
     let page = site.get("/articles/moon-base-opens", None).await;
     assert_eq!(page.status, 404);
@@ -143,8 +131,8 @@ async fn drafts_are_hidden_until_an_editor_publishes() {
 async fn the_same_headline_twice_gets_a_distinct_address() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
-    let a = saved(&site, &editor, "Same words").await;
-    let b = saved(&site, &editor, "Same words").await;
+    let a = site.saved(&editor, "Same words").await;
+    let b = site.saved(&editor, "Same words").await;
     assert_eq!(a.slug, "same-words");
     assert_eq!(b.slug, "same-words-2");
 }
@@ -153,7 +141,7 @@ async fn the_same_headline_twice_gets_a_distinct_address() {
 async fn saving_from_a_stale_version_is_a_conflict_and_keeps_the_newer_text() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
-    let a = saved(&site, &editor, "Original").await;
+    let a = site.saved(&editor, "Original").await;
     let first = site
         .call(
             "save_article",
@@ -185,7 +173,7 @@ async fn an_author_racing_a_publish_never_overwrites_the_published_article() {
     let editor = site.session(Role::Editor).await;
     let author = site.session(Role::Author).await;
     for round in 0..40 {
-        let a = saved(&site, &author, &format!("Draft {round}")).await;
+        let a = site.saved(&author, &format!("Draft {round}")).await;
         let publish = site.call(
             "publish_article",
             json!({ "id": a.id, "version": a.version }),
@@ -216,8 +204,8 @@ async fn an_author_racing_a_publish_never_overwrites_the_published_article() {
 async fn a_tag_no_article_uses_any_more_is_dropped() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
-    let a = saved(&site, &editor, "Tagged twice").await;
-    let b = saved(&site, &editor, "Tagged once").await;
+    let a = site.saved(&editor, "Tagged twice").await;
+    let b = site.saved(&editor, "Tagged once").await;
     let mut draft = sample_draft("Tagged twice");
     draft.tags = vec!["Science".into(), "Passing Word".into()];
     let r = site

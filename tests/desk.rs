@@ -250,6 +250,33 @@ async fn the_desk_filters_by_author_tag_words_and_dates() {
     assert_eq!(tokyo, ["Budget vote delayed", "Late ferry"]);
 }
 
+/// Wire copy and freelancers have no login: their bylines show in the desk's author
+/// column, are offered in the author filter, and filter like staff bylines.
+#[tokio::test]
+async fn byline_only_authors_appear_on_the_desk_and_filter_it() {
+    let site = Site::new().await;
+    let (_, editor) = staff(&site, Role::Editor).await;
+    let mut wire = draft("Storm closes the coast road", "Wire copy.", &["Weather"]);
+    wire.bylines = vec!["Coastal Wire Service".into()];
+    write(&site, &editor, wire).await;
+    write(&site, &editor, draft("Staff story", "Ours.", &["Weather"])).await;
+
+    let all = desk(&site, &editor, json!({})).await;
+    let row = all
+        .rows
+        .iter()
+        .find(|r| r.title == "Storm closes the coast road")
+        .unwrap();
+    assert_eq!(row.authors, ["Coastal Wire Service"]);
+    let offered = all
+        .authors
+        .iter()
+        .find(|a| a.name == "Coastal Wire Service")
+        .expect("the byline-only author is offered in the filter");
+    let filtered = desk(&site, &editor, json!({ "author": offered.slug })).await;
+    assert_eq!(titles(&filtered), ["Storm closes the coast road"]);
+}
+
 #[tokio::test]
 async fn scheduled_articles_are_listed_soonest_first_with_their_times() {
     let site = Site::new().await;

@@ -125,15 +125,11 @@ async fn populated() -> Site {
         .update_article(a.id, a.version, &content, Some(&editor))
         .await
         .unwrap();
-    site.store
-        .create_article(
-            "unfinished",
-            &render::content(&sample_draft("Unfinished draft")),
-            Some(&editor),
-            None,
-        )
-        .await
-        .unwrap();
+    site.article("Unfinished draft")
+        .slug("unfinished")
+        .by(&editor)
+        .create()
+        .await;
     site
 }
 

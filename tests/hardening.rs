@@ -11,11 +11,12 @@ use serde_json::json;
 /// readers go on meanwhile, and the next save works without a restart. PostgreSQL
 /// has no file lock; its statement time limit is covered by the search tests.
 #[tokio::test]
-async fn a_database_locked_by_another_process_answers_503_and_recovers() {
+async fn sqlite_only_a_database_locked_by_another_process_answers_503_and_recovers() {
     let site = Site::new().await;
-    if !site.url.starts_with("sqlite:") {
-        return;
-    }
+    assert!(
+        site.url.starts_with("sqlite:"),
+        "SQLite only: the PostgreSQL pass skips tests named sqlite_only"
+    );
     let editor = site.session(Role::Editor).await;
     let other = sqlx::SqlitePool::connect(&site.url).await.unwrap();
     let mut lock = other.acquire().await.unwrap();

@@ -38,20 +38,11 @@ async fn save(site: &Site, cookie: &str, id: &Value, version: &Value, draft: Val
 
 /// A published article written through the editor; returns the saved JSON.
 async fn published(site: &Site, cookie: &str, title: &str) -> Value {
-    let saved = save(
-        site,
-        cookie,
-        &Value::Null,
-        &Value::Null,
-        json!(sample_draft(title)),
-    )
-    .await;
-    assert_eq!(saved.status, 200, "{}", saved.body);
-    let saved: Value = serde_json::from_str(&saved.body).unwrap();
+    let saved = site.saved(cookie, title).await;
     let done = site
         .call(
             "publish_article",
-            json!({ "id": saved["id"], "version": saved["version"] }),
+            json!({ "id": saved.id, "version": saved.version }),
             Some(cookie),
         )
         .await;
@@ -245,15 +236,7 @@ async fn a_malformed_address_is_refused_with_a_clear_message() {
 async fn a_renamed_draft_leaves_no_old_address_behind() {
     let site = Site::new().await;
     let author = site.session(Role::Author).await;
-    let saved = save(
-        &site,
-        &author,
-        &Value::Null,
-        &Value::Null,
-        json!(sample_draft("Rough title")),
-    )
-    .await;
-    let saved: Value = serde_json::from_str(&saved.body).unwrap();
+    let saved = json!(site.saved(&author, "Rough title").await);
     let renamed = rename(&site, &author, &saved, "Rough title", "better-title").await;
     assert_eq!(renamed.status, 200, "{}", renamed.body);
     // Never published, so nobody can have linked to it: the address stays free.
@@ -265,19 +248,11 @@ async fn an_author_cannot_move_a_published_article() {
     let site = Site::new().await;
     let author_cookie = site.session(Role::Author).await;
     let editor = site.session(Role::Editor).await;
-    let saved = save(
-        &site,
-        &author_cookie,
-        &Value::Null,
-        &Value::Null,
-        json!(sample_draft("Harbour seals return")),
-    )
-    .await;
-    let saved: Value = serde_json::from_str(&saved.body).unwrap();
+    let saved = site.saved(&author_cookie, "Harbour seals return").await;
     let done = site
         .call(
             "publish_article",
-            json!({ "id": saved["id"], "version": saved["version"] }),
+            json!({ "id": saved.id, "version": saved.version }),
             Some(&editor),
         )
         .await;

@@ -161,18 +161,6 @@ fn admin_functions(id: i64, version: i64) -> Vec<(&'static str, Value, Permissio
     ]
 }
 
-async fn create(site: &Site, cookie: &str, title: &str) -> SavedArticle {
-    let r = site
-        .call(
-            "save_article",
-            json!({ "id": null, "base_version": null, "draft": sample_draft(title) }),
-            Some(cookie),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    serde_json::from_str(&r.body).unwrap()
-}
-
 async fn call_ok(site: &Site, name: &str, args: Value, cookie: &str) -> Value {
     let r = site.call(name, args, Some(cookie)).await;
     assert_eq!(r.status, 200, "{name}: {}", r.body);
@@ -203,7 +191,7 @@ async fn every_admin_function_refuses_anonymous_callers_and_roles_without_its_pe
     for (name, _, permission) in admin_functions(1, 1) {
         let site = Site::new().await;
         let editor = site.session(Role::Editor).await;
-        let a = create(&site, &editor, "Target").await;
+        let a = site.saved(&editor, "Target").await;
         let before = site.store.export_site().await.unwrap();
         let (_, args, _) = admin_functions(a.id, a.version)
             .into_iter()
@@ -256,7 +244,7 @@ async fn every_admin_function_admits_the_roles_its_permission_allows() {
             let site = Site::new().await;
             let cookie = site.session(*role).await;
             // The caller's own draft, so authors may act on it too.
-            let a = create(&site, &cookie, "Target").await;
+            let a = site.saved(&cookie, "Target").await;
             let (_, args, _) = admin_functions(a.id, a.version)
                 .into_iter()
                 .find(|(n, _, _)| *n == name)
@@ -277,8 +265,8 @@ async fn authors_work_only_on_their_own_drafts() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
     let author = site.session(Role::Author).await;
-    let theirs = create(&site, &editor, "Editor's piece").await;
-    let mine = create(&site, &author, "Author's piece").await;
+    let theirs = site.saved(&editor, "Editor's piece").await;
+    let mine = site.saved(&author, "Author's piece").await;
     for (name, args) in [
         ("get_article", json!({ "id": theirs.id })),
         (
@@ -339,7 +327,7 @@ async fn authors_work_only_on_their_own_drafts() {
 async fn the_workflow_refuses_impossible_moves() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
-    let a = create(&site, &editor, "Moves").await;
+    let a = site.saved(&editor, "Moves").await;
     let p = call_ok(
         &site,
         "publish_article",
@@ -437,7 +425,7 @@ async fn ai_generated_articles_need_a_reviewing_editor_to_publish() {
 async fn scheduled_articles_go_live_once_when_due() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
-    let a = create(&site, &editor, "Embargoed report").await;
+    let a = site.saved(&editor, "Embargoed report").await;
     let past = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
     let r = site
         .call(
@@ -497,7 +485,7 @@ async fn scheduled_articles_go_live_once_when_due() {
 async fn corrections_are_appended_shown_and_dated() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
-    let a = create(&site, &editor, "Bridge opens").await;
+    let a = site.saved(&editor, "Bridge opens").await;
     let r = site
         .call(
             "add_correction",
@@ -557,7 +545,7 @@ async fn corrections_are_appended_shown_and_dated() {
 async fn history_diffs_and_restores_revisions() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
-    let a = create(&site, &editor, "First headline").await;
+    let a = site.saved(&editor, "First headline").await;
     let mut second = sample_draft("Second headline");
     second.body = "A new body.".into();
     let v2 = call_ok(
@@ -615,7 +603,7 @@ async fn history_diffs_and_restores_revisions() {
 async fn staff_preview_drafts_and_readers_cannot() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
-    let a = create(&site, &editor, "Unpublished scoop").await;
+    let a = site.saved(&editor, "Unpublished scoop").await;
     let preview = site
         .get(&format!("/admin/articles/{}/preview", a.id), Some(&editor))
         .await;
@@ -633,7 +621,7 @@ async fn staff_preview_drafts_and_readers_cannot() {
 async fn the_editor_page_holds_the_article_and_offers_corrections_once_published() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
-    let a = create(&site, &editor, "Ferry strike ends").await;
+    let a = site.saved(&editor, "Ferry strike ends").await;
     let path = format!("/admin/articles/{}", a.id);
     let draft = site.get(&path, Some(&editor)).await;
     assert_eq!(draft.status, 200);

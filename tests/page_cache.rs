@@ -7,7 +7,6 @@ use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use gazette::model::{Role, SavedArticle};
-use gazette::server::render;
 use http_body_util::BodyExt;
 use serde_json::json;
 use std::io::Read;
@@ -21,20 +20,7 @@ const BUDGET: u64 = 8 * 1024 * 1024;
 async fn site_with_article(title: &str) -> (Site, String) {
     let site = Site::with_page_cache(BUDGET).await;
     let editor = site.user(Role::Editor).await;
-    let a = site
-        .store
-        .create_article(
-            &render::slugify(title),
-            &render::content(&sample_draft(title)),
-            Some(&editor),
-            None,
-        )
-        .await
-        .unwrap();
-    site.store
-        .publish_article(a.id, a.version, Some(&editor))
-        .await
-        .unwrap();
+    let a = site.article(title).by(&editor).published().await;
     gazette::server::page_cache::refresh(&site.cache, &site.store).await;
     (site, format!("/articles/{}", a.slug))
 }
@@ -136,18 +122,11 @@ async fn a_publish_through_the_api_is_seen_by_the_next_read() {
     let home = raw(&site, "GET", "/", &[]).await;
     assert!(!String::from_utf8_lossy(&home.body).contains("Lighthouse keeper retires"));
     let editor = site.session(Role::Editor).await;
-    let saved = site
-        .call(
-            "save_article",
-            json!({ "id": null, "base_version": null, "draft": sample_draft("Lighthouse keeper retires") }),
-            Some(&editor),
-        )
-        .await;
-    let saved: serde_json::Value = serde_json::from_str(&saved.body).unwrap();
+    let saved = site.saved(&editor, "Lighthouse keeper retires").await;
     let published = site
         .call(
             "publish_article",
-            json!({ "id": saved["id"], "version": saved["version"] }),
+            json!({ "id": saved.id, "version": saved.version }),
             Some(&editor),
         )
         .await;
@@ -158,7 +137,7 @@ async fn a_publish_through_the_api_is_seen_by_the_next_read() {
     let corrected = site
         .call(
             "add_correction",
-            json!({ "id": saved["id"], "note": "The keeper served 31 years, not 30." }),
+            json!({ "id": saved.id, "note": "The keeper served 31 years, not 30." }),
             Some(&editor),
         )
         .await;
@@ -255,20 +234,7 @@ async fn futures_join(
 async fn a_flood_of_distinct_urls_does_not_push_out_the_article() {
     let site = Site::with_page_cache(1024 * 1024).await;
     let editor = site.user(Role::Editor).await;
-    let a = site
-        .store
-        .create_article(
-            "flood-target",
-            &render::content(&sample_draft("Flood target")),
-            Some(&editor),
-            None,
-        )
-        .await
-        .unwrap();
-    site.store
-        .publish_article(a.id, a.version, Some(&editor))
-        .await
-        .unwrap();
+    site.article("Flood target").by(&editor).published().await;
     gazette::server::page_cache::refresh(&site.cache, &site.store).await;
     let path = "/articles/flood-target";
     assert_eq!(raw(&site, "GET", path, &[]).await.status, 200);

@@ -3,7 +3,6 @@
 
 use crate::common::*;
 use gazette::model::{AiLevel, Role};
-use gazette::server::render;
 use serde_json::Value;
 
 const SEED: &str = include_str!("../fixtures/seed-article.txt");
@@ -22,23 +21,14 @@ async fn site_with_articles() -> Site {
     .await
     .unwrap();
     let author = site.user(Role::Editor).await;
-    let mut draft = sample_draft("Comet passes close to Earth");
-    draft.takeaways = vec!["Visible with binoculars tonight".into()];
-    draft.faq[0].answer = "Astronomers used the Zwicky telescope.".into();
-    let a = site
-        .store
-        .create_article(
-            "comet-passes-close-to-earth",
-            &render::content(&draft),
-            Some(&author),
-            None,
-        )
-        .await
-        .unwrap();
-    site.store
-        .publish_article(a.id, a.version, Some(&author))
-        .await
-        .unwrap();
+    site.article("Comet passes close to Earth")
+        .by(&author)
+        .draft(|d| {
+            d.takeaways = vec!["Visible with binoculars tonight".into()];
+            d.faq[0].answer = "Astronomers used the Zwicky telescope.".into();
+        })
+        .published()
+        .await;
     site
 }
 
@@ -107,17 +97,12 @@ async fn the_seed_articles_json_ld_has_every_property() {
 async fn authors_tags_and_ai_generated_text_reach_the_json_ld() {
     let site = Site::new().await;
     let author = site.user(Role::Editor).await;
-    let mut draft = sample_draft("Robots write </script><script>alert(1)</script> news");
-    draft.disclosure.as_mut().unwrap().level = AiLevel::GeneratedReviewed;
-    let a = site
-        .store
-        .create_article("robots", &render::content(&draft), Some(&author), None)
-        .await
-        .unwrap();
-    site.store
-        .publish_article(a.id, a.version, Some(&author))
-        .await
-        .unwrap();
+    site.article("Robots write </script><script>alert(1)</script> news")
+        .slug("robots")
+        .by(&author)
+        .draft(|d| d.disclosure.as_mut().unwrap().level = AiLevel::GeneratedReviewed)
+        .published()
+        .await;
     let page = site.get("/articles/robots", None).await;
     assert!(page.body.contains(
         "<h1>Robots write &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; news</h1>"
@@ -251,6 +236,32 @@ async fn the_feeds_parse_with_full_content() {
     assert!(content.contains("Zwicky"));
     assert!(!content.contains("<script"));
     assert!(comet.published.is_some());
+    // The feed loads its articles' parts in one query per kind of part: each entry
+    // carries its own tags, byline and text, none of the other's.
+    let categories = |e: &feed_rs::model::Entry| -> Vec<String> {
+        e.categories.iter().map(|c| c.term.clone()).collect()
+    };
+    assert_eq!(categories(comet), ["Science", "Space Flight"]);
+    let items: Vec<&str> = r.body.split("<item>").skip(1).collect();
+    assert!(
+        items[0].contains("<author>Test editor</author>"),
+        "{}",
+        items[0]
+    );
+    assert!(!items[1].contains("<author>"), "{}", items[1]);
+    let seed = &feed.entries[1];
+    assert!(seed
+        .title
+        .as_ref()
+        .unwrap()
+        .content
+        .starts_with("China Proposes"));
+    let seed_content = seed.content.as_ref().unwrap().body.as_ref().unwrap();
+    assert!(seed_content.contains("Wang Yi"));
+    assert!(!seed_content.contains("Zwicky"));
+    assert!(!seed_content.contains("Visible with binoculars"));
+    assert!(!content.contains("Wang Yi"));
+    assert!(!categories(seed).iter().any(|c| c == "Space Flight"));
 
     let tag = site.get("/tags/science/feed.xml", None).await;
     let feed = feed_rs::parser::parse(tag.body.as_bytes()).expect("a valid tag feed");
@@ -353,22 +364,11 @@ async fn unchanged_pages_and_feeds_answer_304() {
 async fn articles_link_to_related_and_neighbouring_stories() {
     let site = site_with_articles().await;
     let author = site.user(Role::Editor).await;
-    let mut draft = sample_draft("Second comet follows");
-    draft.tags = vec!["Space Flight".into()];
-    let a = site
-        .store
-        .create_article(
-            "second-comet-follows",
-            &render::content(&draft),
-            Some(&author),
-            None,
-        )
-        .await
-        .unwrap();
-    site.store
-        .publish_article(a.id, a.version, Some(&author))
-        .await
-        .unwrap();
+    site.article("Second comet follows")
+        .by(&author)
+        .tags(&["Space Flight"])
+        .published()
+        .await;
     let page = site
         .get("/articles/comet-passes-close-to-earth", None)
         .await;
@@ -399,23 +399,15 @@ async fn articles_link_to_related_and_neighbouring_stories() {
 async fn long_articles_get_a_table_of_contents() {
     let site = site_with_articles().await;
     let author = site.user(Role::Editor).await;
-    let mut draft = sample_draft("Inside the budget");
-    draft.body =
-        "Intro.\n\n## Spending\n\nMore.\n\n## Taxes\n\nLess.\n\n### Reaction\n\nMixed.".into();
-    let a = site
-        .store
-        .create_article(
-            "inside-the-budget",
-            &render::content(&draft),
-            Some(&author),
-            None,
-        )
-        .await
-        .unwrap();
-    site.store
-        .publish_article(a.id, a.version, Some(&author))
-        .await
-        .unwrap();
+    site.article("Inside the budget")
+        .by(&author)
+        .draft(|d| {
+            d.body =
+                "Intro.\n\n## Spending\n\nMore.\n\n## Taxes\n\nLess.\n\n### Reaction\n\nMixed."
+                    .into();
+        })
+        .published()
+        .await;
     let page = site.get("/articles/inside-the-budget", None).await;
     let nav = page
         .body
@@ -449,23 +441,15 @@ async fn public_call(site: &Site, name: &str, form: &str) -> Reply {
 async fn readers_get_rendered_text_never_the_markdown_source() {
     let site = Site::new().await;
     let editor = site.user(Role::Editor).await;
-    let mut draft = sample_draft("Quarry expansion approved");
-    draft.body = "The *council* voted.\n\n<!-- source: the deputy mayor, off the record -->".into();
-    draft.faq[0].answer = "A **second** vote <!-- tip from a clerk --> follows.".into();
-    let a = site
-        .store
-        .create_article(
-            "quarry-expansion-approved",
-            &render::content(&draft),
-            Some(&editor),
-            None,
-        )
-        .await
-        .unwrap();
-    site.store
-        .publish_article(a.id, a.version, Some(&editor))
-        .await
-        .unwrap();
+    site.article("Quarry expansion approved")
+        .by(&editor)
+        .draft(|d| {
+            d.body =
+                "The *council* voted.\n\n<!-- source: the deputy mayor, off the record -->".into();
+            d.faq[0].answer = "A **second** vote <!-- tip from a clerk --> follows.".into();
+        })
+        .published()
+        .await;
     let api = public_call(&site, "get_article_page", "slug=quarry-expansion-approved").await;
     assert_eq!(api.status, 200);
     let page = site.get("/articles/quarry-expansion-approved", None).await;
@@ -483,17 +467,11 @@ async fn readers_get_rendered_text_never_the_markdown_source() {
 async fn tags_only_drafts_use_and_staff_without_bylines_have_no_public_page() {
     let site = site_with_articles().await;
     let editor = site.user(Role::Editor).await;
-    let mut draft = sample_draft("Embargoed merger talks");
-    draft.tags = vec!["Secret Merger".into()];
-    site.store
-        .create_article(
-            "embargoed-merger-talks",
-            &render::content(&draft),
-            Some(&editor),
-            None,
-        )
-        .await
-        .unwrap();
+    site.article("Embargoed merger talks")
+        .by(&editor)
+        .tags(&["Secret Merger"])
+        .create()
+        .await;
     assert_eq!(site.get("/tags/secret-merger", None).await.status, 404);
     assert_eq!(
         site.get("/tags/secret-merger/feed.xml", None).await.status,
@@ -541,22 +519,12 @@ async fn the_article_keeps_answering_while_thirty_two_searches_run() {
     let site = std::sync::Arc::new(site_with_articles().await);
     let editor = site.user(Role::Editor).await;
     for i in 0..150 {
-        let mut draft = sample_draft(&format!("Harbour bridge report {i}"));
-        draft.body = "The harbour bridge and the harbour wall. ".repeat(40);
-        let a = site
-            .store
-            .create_article(
-                &format!("harbour-{i}"),
-                &render::content(&draft),
-                Some(&editor),
-                None,
-            )
-            .await
-            .unwrap();
-        site.store
-            .publish_article(a.id, a.version, Some(&editor))
-            .await
-            .unwrap();
+        site.article(&format!("Harbour bridge report {i}"))
+            .slug(&format!("harbour-{i}"))
+            .by(&editor)
+            .draft(|d| d.body = "The harbour bridge and the harbour wall. ".repeat(40))
+            .published()
+            .await;
     }
     let searches: Vec<_> = (0..32)
         .map(|_| {

@@ -226,6 +226,77 @@ async fn bad_values_are_refused_by_field_and_nothing_is_saved() {
     assert_eq!(problems[0].key, "name");
 }
 
+/// A logo from the media library shows in the masthead and as the publisher's logo in
+/// JSON-LD; a logo that is no picture in the library is refused (nothing saved), and
+/// the logo's picture can't be deleted while it is the logo.
+#[tokio::test]
+async fn a_logo_from_the_library_reaches_the_masthead_and_structured_data() {
+    use crate::common::images::{encode_jpeg, multipart, photo};
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    let site = Site::new().await;
+    let admin = site.session(Role::Admin).await;
+    let slug = published(&site, "Ferry timetable changes", None).await;
+    let bytes = encode_jpeg(&photo(800, 200), 85);
+    let (content_type, body) = multipart("Harbour Herald logo", &[("logo.jpg", &bytes)]);
+    let req = Request::post("/admin/media/upload")
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::COOKIE, &admin)
+        .body(Body::from(body))
+        .unwrap();
+    let reply = site.send(req).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let uploaded: Vec<gazette::model::UploadOutcome> = serde_json::from_str(&reply.body).unwrap();
+    let logo = uploaded[0].uploaded.clone().unwrap().item.media;
+
+    let mut wanted = herald();
+    wanted.logo = "media:999999".into();
+    let problems: Vec<FieldProblem> =
+        serde_json::from_str(&save(&site, Some(&admin), &wanted).await.body).unwrap();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].key, "logo");
+    assert!(problems[0].message.contains("media:999999"));
+    assert_eq!(
+        stored(&site).await,
+        SiteSettings::default(),
+        "nothing saved"
+    );
+
+    wanted.logo = format!("media:{}", logo.id);
+    let r = save(&site, Some(&admin), &wanted).await;
+    assert_eq!(r.body, "[]");
+    assert_eq!(stored(&site).await.logo, logo.id.to_string());
+
+    let home = site.get("/", None).await;
+    let masthead = &home.body[home.body.find("class=\"masthead\"").unwrap()..];
+    let masthead = &masthead[..masthead.find("</header>").unwrap()];
+    assert!(
+        masthead.contains(&format!("src=\"/media/{}-320.webp\"", logo.hash)),
+        "{masthead}"
+    );
+    let article = site.get(&format!("/articles/{slug}"), None).await;
+    let ld = json_ld(&article.body);
+    let publisher = &ld["@graph"][0]["publisher"];
+    assert_eq!(publisher["logo"]["@type"], "ImageObject");
+    assert_eq!(
+        publisher["logo"]["url"],
+        format!("http://127.0.0.1:3000/media/{}-640.jpg", logo.hash)
+    );
+    assert_eq!(publisher["logo"]["width"], 640);
+    assert_eq!(publisher["logo"]["height"], 160);
+    let fetched = site
+        .get(&format!("/media/{}-640.jpg", logo.hash), None)
+        .await;
+    assert_eq!(fetched.status, 200);
+
+    let refused = site
+        .call("delete_media", json!({ "id": logo.id }), Some(&admin))
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.body.contains("logo"));
+    assert_eq!(stored(&site).await.logo_image.unwrap().hash, logo.hash);
+}
+
 #[tokio::test]
 async fn only_owners_and_admins_read_or_change_the_settings() {
     let site = Site::new().await;
@@ -526,6 +597,8 @@ async fn the_command_line_refuses_bad_keys_and_values_and_changes_nothing() {
         ("timezone", "Mars/Olympus_Mons", "IANA time zone"),
         ("powered_by", "yes", "not true or false"),
         ("name", "", "can't be empty"),
+        ("logo", "harbour.png", "not a picture"),
+        ("logo", "media:424242", "no picture media:424242"),
     ] {
         let out = gazette(&site, &["settings", "set", key, value]);
         assert!(!out.status.success(), "{key} {value} was accepted");

@@ -64,16 +64,7 @@ async fn every_field_survives_a_round_trip() {
 async fn an_update_replaces_every_part_and_a_stale_one_changes_nothing() {
     let site = Site::new().await;
     let user = site.user(Role::Editor).await;
-    let a = site
-        .store
-        .create_article(
-            "x",
-            &render::content(&sample_draft("Before")),
-            Some(&user),
-            None,
-        )
-        .await
-        .unwrap();
+    let a = site.article("Before").slug("x").by(&user).create().await;
     let mut next = sample_draft("After");
     next.takeaways = vec!["Only one".into()];
     next.faq.truncate(1);
@@ -119,26 +110,8 @@ async fn an_update_replaces_every_part_and_a_stale_one_changes_nothing() {
 async fn publishing_sets_the_time_once_and_lists_newest_first() {
     let site = Site::new().await;
     let user = site.user(Role::Editor).await;
-    let older = site
-        .store
-        .create_article(
-            "older",
-            &render::content(&sample_draft("Older")),
-            Some(&user),
-            None,
-        )
-        .await
-        .unwrap();
-    let newer = site
-        .store
-        .create_article(
-            "newer",
-            &render::content(&sample_draft("Newer")),
-            Some(&user),
-            None,
-        )
-        .await
-        .unwrap();
+    let older = site.article("Older").by(&user).create().await;
+    let newer = site.article("Newer").by(&user).create().await;
     assert!(site.store.list_published(10, 0).await.unwrap().is_empty());
     let older = site
         .store

@@ -59,10 +59,7 @@ pub(crate) mod ssr {
         if checked.version == base_version {
             Ok(())
         } else {
-            Err(AppError::Conflict(
-                "Someone else saved this article after you opened it. Reload to see their changes."
-                    .into(),
-            ))
+            Err(AppError::stale_version())
         }
     }
 

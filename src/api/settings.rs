@@ -40,6 +40,9 @@ pub async fn save_site_settings(settings: SiteSettings) -> Result<Vec<FieldProbl
     if rows.is_empty() {
         return Ok(Vec::new());
     }
+    if let Err(problem) = settings::check_logo_exists(&state.store, &rows).await? {
+        return Ok(vec![problem]);
+    }
     state.store.set_site_settings(&rows).await?;
     let keys: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).collect();
     let action = format!("settings changed: {}", keys.join(", "));

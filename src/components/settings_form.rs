@@ -109,6 +109,7 @@ pub fn SettingsForm(settings: SiteSettings) -> impl IntoView {
                 {field(SettingKey::Name, false, "")}
                 {field(SettingKey::Tagline, false, "")}
                 {field(SettingKey::Description, false, "For search engines and feed readers; empty uses a sentence with the name.")}
+                {field(SettingKey::Logo, false, "A picture's media:ID from the media library, shown beside the name in the masthead and to search engines; empty shows the name alone.")}
                 <label class="inline">
                     <input type="checkbox" name="powered_by" bind:checked=powered_by/>
                     {SettingKey::PoweredBy.label()}

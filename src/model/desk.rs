@@ -295,7 +295,7 @@ pub struct DeskPage {
     pub next: Option<DeskCursor>,
     /// The place the previous page ends before, when there is one.
     pub prev: Option<DeskCursor>,
-    /// Staff with articles under their byline, for the author filter (editors only).
+    /// Staff and byline-only authors with articles, for the author filter (editors only).
     pub authors: Vec<Author>,
     /// Tag names offered in the tag filter.
     pub tags: Vec<Tag>,

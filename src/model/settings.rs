@@ -1,6 +1,7 @@
 //! The publication's settings (name, language, time zone, …) and an article's language
 //! links, as pages, server functions and the settings island see them.
 
+use super::MediaRef;
 use serde::{Deserialize, Serialize};
 
 /// The product's own name: shown only in the "powered by" line and the generator tag.
@@ -27,6 +28,11 @@ pub struct SiteSettings {
     pub corrections_policy: String,
     /// The AI-disclosure statement new articles start from.
     pub ai_disclosure: String,
+    /// The media-library id of the publication's logo (empty: the name alone).
+    pub logo: String,
+    /// The logo's picture, looked up by the server when the settings are loaded.
+    #[serde(default)]
+    pub logo_image: Option<MediaRef>,
 }
 
 impl Default for SiteSettings {
@@ -42,6 +48,8 @@ impl Default for SiteSettings {
             contact: String::new(),
             corrections_policy: String::new(),
             ai_disclosure: String::new(),
+            logo: String::new(),
+            logo_image: None,
         }
     }
 }
@@ -59,10 +67,11 @@ pub enum SettingKey {
     Contact,
     CorrectionsPolicy,
     AiDisclosure,
+    Logo,
 }
 
 impl SettingKey {
-    pub const ALL: [SettingKey; 10] = [
+    pub const ALL: [SettingKey; 11] = [
         SettingKey::Name,
         SettingKey::Tagline,
         SettingKey::Description,
@@ -73,6 +82,7 @@ impl SettingKey {
         SettingKey::Contact,
         SettingKey::CorrectionsPolicy,
         SettingKey::AiDisclosure,
+        SettingKey::Logo,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -87,6 +97,7 @@ impl SettingKey {
             SettingKey::Contact => "contact",
             SettingKey::CorrectionsPolicy => "corrections_policy",
             SettingKey::AiDisclosure => "ai_disclosure",
+            SettingKey::Logo => "logo",
         }
     }
 
@@ -106,6 +117,7 @@ impl SettingKey {
             SettingKey::Contact => "Contact page text",
             SettingKey::CorrectionsPolicy => "Corrections policy",
             SettingKey::AiDisclosure => "Default AI disclosure",
+            SettingKey::Logo => "Logo",
         }
     }
 }
@@ -124,6 +136,7 @@ impl SiteSettings {
             SettingKey::Contact => self.contact.clone(),
             SettingKey::CorrectionsPolicy => self.corrections_policy.clone(),
             SettingKey::AiDisclosure => self.ai_disclosure.clone(),
+            SettingKey::Logo => self.logo.clone(),
         }
     }
 
@@ -147,6 +160,7 @@ impl SiteSettings {
             SettingKey::Contact => self.contact = value.into(),
             SettingKey::CorrectionsPolicy => self.corrections_policy = value.into(),
             SettingKey::AiDisclosure => self.ai_disclosure = value.into(),
+            SettingKey::Logo => self.logo = value.into(),
         }
     }
 
@@ -157,6 +171,14 @@ impl SiteSettings {
         } else {
             self.description.clone()
         }
+    }
+
+    /// The logo's picture with the variant width to show it at: the smallest at least
+    /// `min_width` wide.
+    pub fn logo_at(&self, min_width: u32) -> Option<(&MediaRef, u32)> {
+        self.logo_image
+            .as_ref()
+            .map(|m| (m, m.width_for(min_width)))
     }
 
     /// The language as OpenGraph writes it (`en_GB`).

@@ -321,9 +321,13 @@ pub async fn media_add(files: &[PathBuf], alt: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Copies a whole site (users, articles, revisions) into an empty database, in either
-/// direction between SQLite and PostgreSQL. Nothing is written if the target is not empty.
+/// Copies a whole site (users, articles, revisions, pictures) into an empty database,
+/// in either direction between SQLite and PostgreSQL. The source is read in batches
+/// from one snapshot and the target written in one transaction, so memory stays
+/// bounded at any size and nothing is written if the copy fails or the target is not
+/// empty. Progress goes to standard error.
 pub async fn copy(from: &str, to: &str) -> Result<(), String> {
+    use db::{CopyPart, SiteReader, SiteWriter};
     let open = |url: String| async move {
         let store = db::connect(&url).await?;
         store
@@ -334,14 +338,40 @@ pub async fn copy(from: &str, to: &str) -> Result<(), String> {
     };
     let source = open(from.to_string()).await?;
     let target = open(to.to_string()).await?;
-    let site = source.export_site().await.map_err(|e| e.to_string())?;
-    target.import_site(&site).await.map_err(|e| e.to_string())?;
+    let mut reader: Box<dyn SiteReader> = source.read_site().await.map_err(|e| e.to_string())?;
+    let mut writer: Box<dyn SiteWriter> = target.write_site().await.map_err(|e| e.to_string())?;
+    let mut copied = Vec::new();
+    for part in CopyPart::ALL {
+        let (mut after, mut count, mut reported) = (0, 0, 0);
+        loop {
+            let (batch, next) = reader.read(part, after).await.map_err(|e| e.to_string())?;
+            writer.write(&batch).await.map_err(|e| e.to_string())?;
+            count += batch.len();
+            if count >= reported + 5_000 {
+                eprintln!("copying {}: {count}", part.label());
+                reported = count;
+            }
+            match next {
+                Some(cursor) => after = cursor,
+                None => break,
+            }
+        }
+        copied.push((part, count));
+    }
+    eprintln!("committing");
+    writer.finish().await.map_err(|e| e.to_string())?;
+    let n = |part| {
+        copied
+            .iter()
+            .find(|(p, _)| *p == part)
+            .map_or(0, |(_, n)| *n)
+    };
     println!(
         "copied {} user(s), {} article(s), {} revision(s), {} picture(s)",
-        site.users.len(),
-        site.articles.len(),
-        site.revisions.len(),
-        site.media.len()
+        n(CopyPart::Users),
+        n(CopyPart::Articles),
+        n(CopyPart::Revisions),
+        n(CopyPart::Media)
     );
     Ok(())
 }

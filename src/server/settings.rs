@@ -170,7 +170,42 @@ pub fn check(key: SettingKey, value: &str) -> Result<String, String> {
         SettingKey::Contact | SettingKey::CorrectionsPolicy | SettingKey::AiDisclosure => {
             check_text(value, MAX_TEXT_CHARS, false)
         }
+        SettingKey::Logo => {
+            let id = value.trim().trim_start_matches("media:");
+            if id.is_empty() {
+                return Ok(String::new());
+            }
+            match id.parse::<i64>() {
+                Ok(n) if n > 0 => Ok(n.to_string()),
+                _ => Err(format!(
+                    "'{}' is not a picture: give its media:ID from the media library, or \
+                     leave this empty.",
+                    value.trim()
+                )),
+            }
+        }
     }
+}
+
+/// Checks that a logo among checked `rows` names a picture in the media library.
+pub async fn check_logo_exists(
+    store: &DynStore,
+    rows: &[(String, String)],
+) -> Result<Result<(), FieldProblem>, AppError> {
+    let logo = rows
+        .iter()
+        .find(|(k, v)| k == SettingKey::Logo.as_str() && !v.is_empty());
+    let Some((key, id)) = logo else {
+        return Ok(Ok(()));
+    };
+    let id: i64 = id.parse().unwrap_or_default();
+    if store.media_refs(&[id]).await?.is_empty() {
+        return Ok(Err(FieldProblem {
+            key: key.clone(),
+            message: format!("There is no picture media:{id} in the media library."),
+        }));
+    }
+    Ok(Ok(()))
 }
 
 /// Checks every setting of `wanted` that differs from `current`: the `(key, value)` rows
@@ -237,6 +272,10 @@ pub async fn load(store: &DynStore) -> Result<SiteSettings, AppError> {
         if let Some(key) = SettingKey::parse(&key) {
             site.set(key, &value);
         }
+    }
+    // A logo deleted from the library since (deleting refuses that) would just vanish.
+    if let Ok(id) = site.logo.parse::<i64>() {
+        site.logo_image = store.media_refs(&[id]).await?.pop();
     }
     Ok(site)
 }
@@ -324,8 +363,15 @@ pub async fn set(key: &str, value: &str) -> Result<(), String> {
     };
     let value = check(parsed, &value).map_err(|e| format!("{key}: {e}"))?;
     let (_, store) = super::commands::open_store().await?;
+    let row = [(parsed.as_str().to_string(), value.clone())];
+    if let Err(problem) = check_logo_exists(&store, &row)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        return Err(format!("{key}: {}", problem.message));
+    }
     store
-        .set_site_settings(&[(parsed.as_str().to_string(), value.clone())])
+        .set_site_settings(&row)
         .await
         .map_err(|e| e.to_string())?;
     println!("{key} = {}", value.replace('\n', " "));

@@ -8,13 +8,15 @@ pub mod images;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
-use gazette::model::{ArticleDraft, FaqDraft, Role, User};
+use gazette::model::{Article, ArticleDraft, FaqDraft, Role, SavedArticle, User};
 use gazette::server::auth;
 use gazette::server::config::Config;
 use gazette::server::db::{self, DynStore};
+use gazette::server::render;
 use gazette::server::state::AppState;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
+use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tower::ServiceExt;
 
@@ -270,6 +272,84 @@ impl Site {
 
     pub async fn article_count(&self) -> i64 {
         self.store.count_articles().await.unwrap()
+    }
+
+    /// An article to write straight through the store: [`sample_draft`] with `title`, at
+    /// the address made of the title, by no one until [`ArticleBuilder::by`] says.
+    pub fn article(&self, title: &str) -> ArticleBuilder<'_> {
+        ArticleBuilder {
+            site: self,
+            draft: sample_draft(title),
+            slug: render::slugify(title),
+            by: None,
+        }
+    }
+
+    /// A new draft of [`sample_draft`] with `title`, saved through the editor's server
+    /// function by the holder of `cookie`.
+    pub async fn saved(&self, cookie: &str, title: &str) -> SavedArticle {
+        let r = self
+            .call(
+                "save_article",
+                json!({ "id": null, "base_version": null, "draft": sample_draft(title) }),
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        serde_json::from_str(&r.body).unwrap()
+    }
+}
+
+/// An article on its way into a test site's store; see [`Site::article`].
+pub struct ArticleBuilder<'a> {
+    site: &'a Site,
+    draft: ArticleDraft,
+    slug: String,
+    by: Option<&'a User>,
+}
+
+impl<'a> ArticleBuilder<'a> {
+    /// Written by `user`.
+    pub fn by(mut self, user: &'a User) -> Self {
+        self.by = Some(user);
+        self
+    }
+
+    /// At the address `slug` instead of the one made of the title.
+    pub fn slug(mut self, slug: &str) -> Self {
+        self.slug = slug.into();
+        self
+    }
+
+    /// With these tags instead of the sample's.
+    pub fn tags(mut self, tags: &[&str]) -> Self {
+        self.draft.tags = tags.iter().map(|t| t.to_string()).collect();
+        self
+    }
+
+    /// With the draft changed by `edit`.
+    pub fn draft(mut self, edit: impl FnOnce(&mut ArticleDraft)) -> Self {
+        edit(&mut self.draft);
+        self
+    }
+
+    /// Stores the article as a draft.
+    pub async fn create(self) -> Article {
+        self.site
+            .store
+            .create_article(&self.slug, &render::content(&self.draft), self.by, None)
+            .await
+            .unwrap()
+    }
+
+    /// Stores the article and publishes it; the published article.
+    pub async fn published(self) -> Article {
+        let (site, by) = (self.site, self.by);
+        let a = self.create().await;
+        site.store
+            .publish_article(a.id, a.version, by)
+            .await
+            .unwrap()
     }
 }
 

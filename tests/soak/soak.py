@@ -14,14 +14,21 @@ Runs the release binary as separate processes and does nasty things to it:
                 (never 500), reads keep answering, saves work again afterwards.
   pg-terminate  pg_terminate_backend on every connection of the site's database during
                 load: 503s, never 500s, and 200s again within 5 s (needs --pg).
+  pg-restart    the PostgreSQL server restarted during load: the same, within 10 s of
+                it being back (needs --pg and --restart-pg CMD: opt-in, as every
+                database on that server goes down with it).
   load          two instances on one PostgreSQL database under 64 reader connections
                 while two editors publish every second: latency, errors, and how long
                 each new article takes to be visible on both instances (needs --pg).
+  copy          `gazette copy` of a generated SQLite site into PostgreSQL at two sizes
+                (2,000 and 20,000 articles): peak memory of each (the copy streams, so it
+                should stay flat), time, and every row arrived (needs --pg).
 
 Each check prints what it ran and what it saw; a table of figures closes the run, and
 the exit status is 1 if any check failed. Standard library only.
 
     python3 tests/soak/soak.py --bin target/release/gazette [--pg URL] [--only NAME] [--quick]
+                               [--restart-pg 'pg_ctlcluster 15 main restart']
 """
 
 import argparse
@@ -49,7 +56,8 @@ import traceback
 import urllib.parse
 
 PASSWORD = "correct horse battery"
-SEED_ARTICLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../fixtures/seed-article.txt")
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../.."))
+SEED_ARTICLE = os.path.join(ROOT, "fixtures/seed-article.txt")
 IMPORT_FILES = 300
 # A request sent this shortly before SIGTERM may still sit in the listen backlog, unread,
 # when the server stops accepting: a reset then is the stop, not a dropped request.
@@ -152,6 +160,7 @@ class Context:
         self.site_root = os.path.abspath(args.site_root)
         self.pg = args.pg
         self.quick = args.quick
+        self.restart_pg = args.restart_pg
         self.tmp = tempfile.mkdtemp(prefix="gazette-soak-")
         self.databases = []
         self.serial = 0
@@ -719,16 +728,14 @@ def check_sqlite_locked(ctx):
 # 4. PostgreSQL connections terminated mid-load
 
 
-def check_pg_terminate(ctx):
-    """4. pg_terminate_backend on every connection of the site's database, several times,
-    under readers and a writer: 503s but no 500s, and 200s again within 5 s."""
-    if not ctx.pg:
-        return [Row("pg terminate", "postgres", None, "skipped: needs --pg")]
-    terminations, recovery_limit = 3, 5.0
-    db, slug, emails = ctx.site("postgres", "terminate", 1)
-    server = Server(ctx, db, "terminate")
+def pg_disruption(ctx, label, disrupt, recovery_limit):
+    """Readers and a writer on a PostgreSQL-backed site while `disrupt(db)` does its
+    damage (returning a description and the time it ended): no 500s, and 200s again
+    within `recovery_limit` seconds of the end."""
+    db, slug, emails = ctx.site("postgres", label.replace(" ", "_"), 1)
+    server = Server(ctx, db, label.replace(" ", "-"))
     server.start()
-    stop, reads, writes, killed, threads = threading.Event(), [], [], [], []
+    stop, reads, writes, threads = threading.Event(), [], [], []
     try:
         editor = Editor(server, emails[0])
         saved = editor.create("term0")
@@ -753,18 +760,13 @@ def check_pg_terminate(ctx):
         for t in threads:
             t.start()
         time.sleep(2)
-        for _ in range(terminations):
-            killed.append((time.monotonic(), int(psql(ctx.pg, (
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                f"WHERE datname = '{db.name}' AND pid <> pg_backend_pid()")))))
-            time.sleep(1.5)
-        time.sleep(recovery_limit + 2 - 1.5)
+        what, last = disrupt(db)
+        time.sleep(max(0.0, last + recovery_limit + 2 - time.monotonic()))
     finally:
         stop.set()
         for t in threads:
             t.join()
         server.kill()
-    last = killed[-1][0]
     lines, ok = [], True
     for name, records in (("readers", reads), ("writer", writes)):
         statuses = collections.Counter(map(outcome, records))
@@ -772,12 +774,46 @@ def check_pg_terminate(ctx):
         recovery = max((r.end - last for r in after if r.status != 200), default=0.0)
         still_ok = any(r.status == 200 and r.start > last + recovery_limit for r in after)
         ok = ok and statuses[500] == 0 and recovery <= recovery_limit and still_ok
-        lines.append(f"{name} {dict(statuses)}, last failure {recovery:.2f} s after the last terminate")
-    say(f"{terminations} × pg_terminate_backend on {db.name} ({[n for _, n in killed]} connections); "
-        f"4 readers of {paths}, 1 writer saving a draft every 50 ms")
+        lines.append(f"{name} {dict(statuses)}, last failure {recovery:.2f} s after {what} ended")
+    say(f"{what}; 4 readers of {paths}, 1 writer saving a draft every 50 ms")
     for line in lines:
         say(line)
-    return [Row("pg terminate", "postgres", ok, "; ".join(lines))]
+    return [Row(label, "postgres", ok, "; ".join(lines))]
+
+
+def check_pg_terminate(ctx):
+    """4. pg_terminate_backend on every connection of the site's database, several times,
+    under readers and a writer: 503s but no 500s, and 200s again within 5 s."""
+    if not ctx.pg:
+        return [Row("pg terminate", "postgres", None, "skipped: needs --pg")]
+
+    def terminate(db):
+        killed = []
+        for _ in range(3):
+            killed.append(int(psql(ctx.pg, (
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                f"WHERE datname = '{db.name}' AND pid <> pg_backend_pid()"))))
+            last = time.monotonic()
+            time.sleep(1.5)
+        return f"3 × pg_terminate_backend on {db.name} ({killed} connections)", last
+
+    return pg_disruption(ctx, "pg terminate", terminate, 5.0)
+
+
+def check_pg_restart(ctx):
+    """4b. the PostgreSQL server itself restarted (--restart-pg CMD, e.g. `pg_ctlcluster
+    15 main restart`) under readers and a writer: 503s while it is down, never 500s, and
+    200s again within 10 s of it being back."""
+    if not (ctx.pg and ctx.restart_pg):
+        return [Row("pg restart", "postgres", None, "skipped: needs --pg and --restart-pg CMD")]
+
+    def restart(_db):
+        began = time.monotonic()
+        subprocess.run(ctx.restart_pg, shell=True, check=True, timeout=120)
+        ended = time.monotonic()
+        return f"`{ctx.restart_pg}` ({ended - began:.1f} s)", ended
+
+    return pg_disruption(ctx, "pg restart", restart, 10.0)
 
 
 # ---------------------------------------------------------------------------------------
@@ -925,6 +961,58 @@ def check_load(ctx):
     return [Row("load + publish", "postgres", bool(ok), figures)]
 
 
+def copy_once(ctx, articles):
+    """Generates `articles` articles into a new SQLite site, copies it into a new
+    PostgreSQL database with `gazette copy`, and returns (peak RSS MiB, seconds, rows
+    missing or extra)."""
+    source = ctx.database("sqlite", f"copy_src_{articles}")
+    folder = os.path.join(ctx.tmp, f"copy-{articles}")
+    subprocess.run([sys.executable, os.path.join(ROOT, "bench/generate.py"), str(articles), folder],
+                   check=True, stdout=subprocess.DEVNULL)
+    files = sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".txt"))
+    for start in range(0, len(files), 5000):
+        ctx.cli(source, "import", "--publish", *files[start:start + 5000], timeout=1800)
+    shutil.rmtree(folder)
+    target = ctx.database("postgres", f"copy_dst_{articles}")
+    log = open(os.path.join(ctx.tmp, f"copy-{articles}.log"), "w")
+    began = time.monotonic()
+    proc = subprocess.Popen([ctx.bin, "copy", "--from", source.url, "--to", target.url],
+                            env=ctx.env(source.url), cwd=ctx.tmp, stdout=log, stderr=log)
+    _children.add(proc)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    took = time.monotonic() - began
+    log.close()
+    if proc.returncode != 0:
+        with open(log.name, encoding="utf-8") as f:
+            raise RuntimeError(f"gazette copy failed: {f.read()[-2000:]}")
+    differences = 0
+    for table in ["users", "articles", "revisions", "takeaways", "faq_items", "article_tags",
+                  "tags", "corrections", "bylines", "article_bylines"]:
+        a, b = source.scalar(f"SELECT COUNT(*) FROM {table}"), target.scalar(f"SELECT COUNT(*) FROM {table}")
+        if a != b:
+            say(f"{table}: {a} in the source, {b} copied")
+            differences += abs(a - b)
+    peak = usage.ru_maxrss / 1024
+    say(f"{articles} articles: peak RSS {peak:.0f} MiB, {took:.1f} s, {differences} rows differ")
+    source.drop()
+    target.drop()
+    return peak, took, differences
+
+
+def check_copy(ctx):
+    """copy: gazette copy SQLite -> PostgreSQL streams: flat memory, nothing lost"""
+    if not ctx.pg:
+        return [Row("copy", "postgres", None, "needs --pg")]
+    small, large = ctx.scale(2000, 200), ctx.scale(20000, 2000)
+    small_peak, _, small_diff = copy_once(ctx, small)
+    large_peak, large_took, large_diff = copy_once(ctx, large)
+    ok = small_diff == 0 and large_diff == 0 and large_peak < 2 * small_peak + 32
+    figures = (f"peak RSS {small_peak:.0f} MiB at {small:,} articles, {large_peak:.0f} MiB at {large:,}; "
+               f"{large:,} copied in {large_took:.0f} s ({large / large_took:.0f}/s); rows differing: {small_diff + large_diff}")
+    return [Row("copy", "sqlite>pg", ok, figures)]
+
+
 # ---------------------------------------------------------------------------------------
 
 CHECKS = {
@@ -932,7 +1020,9 @@ CHECKS = {
     "graceful": check_graceful_stop,
     "locked": check_sqlite_locked,
     "pg-terminate": check_pg_terminate,
+    "pg-restart": check_pg_restart,
     "load": check_load,
+    "copy": check_copy,
 }
 
 
@@ -943,6 +1033,9 @@ def main():
     parser.add_argument("--site-root", default="target/site", help="LEPTOS_SITE_ROOT (default target/site)")
     parser.add_argument("--only", choices=CHECKS, help="run this check only")
     parser.add_argument("--quick", action="store_true", help="lower counts and durations: a smoke run")
+    parser.add_argument("--restart-pg", metavar="CMD",
+                        help="command that restarts the PostgreSQL server, for the pg-restart check "
+                             "(it restarts the server every database on it shares, so it is opt-in)")
     args = parser.parse_args()
     if not os.access(args.bin, os.X_OK):
         parser.error(f"{args.bin} is not an executable; run 'make build' first")

@@ -119,7 +119,7 @@ pub struct RevisionRecord {
 /// Everything a site keeps that must survive a move between databases: users (with
 /// their two-factor secrets and recovery-code hashes), articles with every part, their
 /// revisions, and site settings. Sessions are not moved.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SiteCopy {
     pub users: Vec<UserRecord>,
     pub articles: Vec<(Article, DateTime<Utc>)>,
@@ -518,7 +518,7 @@ pub trait DeskStore: Send + Sync {
     async fn desk_rows(&self, query: &DeskQuery<'_>) -> Result<Vec<crate::model::DeskRow>>;
     /// How many articles are in each status; only those under `byline` when given.
     async fn desk_counts(&self, byline: Option<i64>) -> Result<Vec<(ArticleStatus, i64)>>;
-    /// Staff with at least one article under their byline, by name.
+    /// Staff and byline-only authors with at least one article, by name.
     async fn desk_authors(&self) -> Result<Vec<crate::model::Author>>;
     /// Tags by name, at most `limit`.
     async fn desk_tags(&self, limit: i64) -> Result<Vec<Tag>>;
@@ -588,14 +588,170 @@ pub trait SiteStore: Send + Sync {
     async fn published_language_links(&self) -> Result<Vec<LanguageLink>>;
 }
 
-/// Copying a whole site between databases.
+/// The parts of a site in the order a copy writes them: each refers only to parts
+/// written before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyPart {
+    Users,
+    RecoveryCodes,
+    Settings,
+    Bylines,
+    Media,
+    Articles,
+    Redirects,
+    ArticleMedia,
+    Revisions,
+}
+
+impl CopyPart {
+    pub const ALL: [CopyPart; 9] = [
+        CopyPart::Users,
+        CopyPart::RecoveryCodes,
+        CopyPart::Settings,
+        CopyPart::Bylines,
+        CopyPart::Media,
+        CopyPart::Articles,
+        CopyPart::Redirects,
+        CopyPart::ArticleMedia,
+        CopyPart::Revisions,
+    ];
+
+    /// What the part holds, for progress lines.
+    pub fn label(self) -> &'static str {
+        match self {
+            CopyPart::Users => "users",
+            CopyPart::RecoveryCodes => "recovery codes",
+            CopyPart::Settings => "settings",
+            CopyPart::Bylines => "bylines",
+            CopyPart::Media => "pictures",
+            CopyPart::Articles => "articles",
+            CopyPart::Redirects => "old addresses",
+            CopyPart::ArticleMedia => "picture uses",
+            CopyPart::Revisions => "revisions",
+        }
+    }
+}
+
+/// One batch of one part of a site being copied.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CopyBatch {
+    Users(Vec<UserRecord>),
+    RecoveryCodes(Vec<(i64, String)>),
+    Settings(Vec<(String, String)>),
+    Bylines(Vec<BylineRecord>),
+    Media(Vec<MediaRecord>),
+    Articles(Vec<(Article, DateTime<Utc>)>),
+    Redirects(Vec<(String, i64, DateTime<Utc>)>),
+    ArticleMedia(Vec<(i64, i64)>),
+    Revisions(Vec<RevisionRecord>),
+}
+
+impl CopyBatch {
+    /// How many records the batch holds.
+    pub fn len(&self) -> usize {
+        match self {
+            CopyBatch::Users(v) => v.len(),
+            CopyBatch::RecoveryCodes(v) => v.len(),
+            CopyBatch::Settings(v) => v.len(),
+            CopyBatch::Bylines(v) => v.len(),
+            CopyBatch::Media(v) => v.len(),
+            CopyBatch::Articles(v) => v.len(),
+            CopyBatch::Redirects(v) => v.len(),
+            CopyBatch::ArticleMedia(v) => v.len(),
+            CopyBatch::Revisions(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl SiteCopy {
+    /// Adds a batch's records to the matching part.
+    pub fn add(&mut self, batch: CopyBatch) {
+        match batch {
+            CopyBatch::Users(v) => self.users.extend(v),
+            CopyBatch::RecoveryCodes(v) => self.recovery_codes.extend(v),
+            CopyBatch::Settings(v) => self.settings.extend(v),
+            CopyBatch::Bylines(v) => self.bylines.extend(v),
+            CopyBatch::Media(v) => self.media.extend(v),
+            CopyBatch::Articles(v) => self.articles.extend(v),
+            CopyBatch::Redirects(v) => self.redirects.extend(v),
+            CopyBatch::ArticleMedia(v) => self.article_media.extend(v),
+            CopyBatch::Revisions(v) => self.revisions.extend(v),
+        }
+    }
+
+    /// The whole site as one batch per part, in writing order.
+    pub fn batches(&self) -> Vec<CopyBatch> {
+        vec![
+            CopyBatch::Users(self.users.clone()),
+            CopyBatch::RecoveryCodes(self.recovery_codes.clone()),
+            CopyBatch::Settings(self.settings.clone()),
+            CopyBatch::Bylines(self.bylines.clone()),
+            CopyBatch::Media(self.media.clone()),
+            CopyBatch::Articles(self.articles.clone()),
+            CopyBatch::Redirects(self.redirects.clone()),
+            CopyBatch::ArticleMedia(self.article_media.clone()),
+            CopyBatch::Revisions(self.revisions.clone()),
+        ]
+    }
+}
+
+/// Reads a site in batches, all from one snapshot of its database, so a site that keeps
+/// changing meanwhile is still copied as it was at one moment.
+#[async_trait]
+pub trait SiteReader: Send {
+    /// The batch of `part` that follows cursor `after` (0 for the first), and the
+    /// cursor of the next batch (`None`: the part is done).
+    async fn read(&mut self, part: CopyPart, after: i64) -> Result<(CopyBatch, Option<i64>)>;
+}
+
+/// Writes a copied site into an empty database, all in one transaction: batches can
+/// arrive one at a time, and nothing is kept unless [`SiteWriter::finish`] is reached.
+#[async_trait]
+pub trait SiteWriter: Send {
+    async fn write(&mut self, batch: &CopyBatch) -> Result<()>;
+    /// Commits everything written. Dropping the writer instead writes nothing.
+    async fn finish(self: Box<Self>) -> Result<()>;
+}
+
+/// Copying a whole site between databases, keeping ids.
 #[async_trait]
 pub trait CopyStore: Send + Sync {
-    /// Reads the whole site for copying to another database.
-    async fn export_site(&self) -> Result<SiteCopy>;
-    /// Writes a whole site into this (empty) database in one transaction, keeping ids.
-    /// `Conflict` if the database already holds users or articles.
-    async fn import_site(&self, site: &SiteCopy) -> Result<()>;
+    /// Starts reading the site in batches (memory stays bounded whatever its size).
+    async fn read_site(&self) -> Result<Box<dyn SiteReader>>;
+    /// Starts writing a site into this database: `Conflict` if it already holds users
+    /// or articles.
+    async fn write_site(&self) -> Result<Box<dyn SiteWriter>>;
+
+    /// Reads the whole site into memory (for comparing two sites).
+    async fn export_site(&self) -> Result<SiteCopy> {
+        let mut reader = self.read_site().await?;
+        let mut site = SiteCopy::default();
+        for part in CopyPart::ALL {
+            let mut after = 0;
+            loop {
+                let (batch, next) = reader.read(part, after).await?;
+                site.add(batch);
+                match next {
+                    Some(cursor) => after = cursor,
+                    None => break,
+                }
+            }
+        }
+        Ok(site)
+    }
+
+    /// Writes a whole site held in memory into this (empty) database.
+    async fn import_site(&self, site: &SiteCopy) -> Result<()> {
+        let mut writer = self.write_site().await?;
+        for batch in site.batches() {
+            writer.write(&batch).await?;
+        }
+        writer.finish().await
+    }
 }
 
 /// Everything the site keeps: each part is its own trait, so a caller brings into scope

@@ -84,6 +84,15 @@ impl PgStore {
         Ok(self.pool.begin_with("BEGIN").await?)
     }
 
+    /// Starts a read-only transaction that sees one snapshot of the database throughout,
+    /// for reading a whole site in batches.
+    async fn begin_snapshot(&self) -> super::Result<sqlx::Transaction<'static, Db>> {
+        Ok(self
+            .pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await?)
+    }
+
     /// Replaces article `id`'s entry in the full-text index.
     async fn index_search(
         conn: &mut Conn,

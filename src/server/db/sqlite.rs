@@ -133,6 +133,12 @@ impl SqliteStore {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// Starts a read transaction: in WAL mode it sees one snapshot of the database from
+    /// its first read to its end, for reading a whole site in batches.
+    async fn begin_snapshot(&self) -> super::Result<sqlx::Transaction<'static, Db>> {
+        Ok(self.pool.begin().await?)
+    }
+
     /// Nothing to do: SQLite picks the next id from the largest one present.
     async fn after_import(_conn: &mut Conn) -> super::Result<()> {
         Ok(())

@@ -4,7 +4,7 @@
 use super::bylines::set_bylines;
 use super::redirects::{change_slug, slug_retired};
 use super::revisions::write_revision;
-use super::{Backend, Conn};
+use super::{Backend, Conn, Db};
 use crate::error::AppError;
 use crate::model::{Article, ArticleStatus, ArticleSummary, User};
 use crate::server::db::common::{
@@ -13,7 +13,7 @@ use crate::server::db::common::{
 use crate::server::db::{ArticleStore, Content, ImportItem, Result};
 use crate::server::render::html_text;
 use chrono::{DateTime, Utc};
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, Row};
 
 #[async_trait::async_trait]
 impl ArticleStore for Backend {
@@ -210,7 +210,6 @@ async fn insert(
     published_at: Option<DateTime<Utc>>,
 ) -> Result<Article> {
     let now = now();
-    let (level, statement, tool, reviewer) = disclosure_parts(c);
     let status = if published_at.is_some() {
         "published"
     } else {
@@ -221,7 +220,7 @@ async fn insert(
             "The address /articles/{slug} was another article's and still leads to it."
         )));
     }
-    let (id,): (i64,) = sqlx::query_as(
+    let insert = sqlx::query(
         "INSERT INTO articles (slug, title, dek, body_md, body_html, analysis_md, \
              analysis_html, disclosure_level, disclosure_statement, disclosure_tool, \
              disclosure_reviewer, status, published_at, created_at, updated_at, \
@@ -229,28 +228,20 @@ async fn insert(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14, 1) \
              RETURNING id",
     )
-    .bind(slug)
-    .bind(&c.title)
-    .bind(&c.dek)
-    .bind(&c.body.markdown)
-    .bind(&c.body.html)
-    .bind(&c.analysis.markdown)
-    .bind(&c.analysis.html)
-    .bind(level)
-    .bind(statement)
-    .bind(tool)
-    .bind(reviewer)
-    .bind(status)
-    .bind(published_at)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => AppError::Conflict(format!(
-            "An article with the address '{slug}' already exists."
-        )),
-        other => other,
-    })?;
+    .bind(slug);
+    let row = bind_content(insert, c)
+        .bind(status)
+        .bind(published_at)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => AppError::Conflict(format!(
+                "An article with the address '{slug}' already exists."
+            )),
+            other => other,
+        })?;
+    let id: i64 = row.try_get(0)?;
     write_parts(tx, id, c).await?;
     match (&c.bylines, by) {
         (Some(names), _) => set_bylines(tx, id, names).await?,
@@ -278,8 +269,7 @@ async fn update(
     c: &Content,
     by: Option<&User>,
 ) -> Result<Article> {
-    let (level, statement, tool, reviewer) = disclosure_parts(c);
-    let changed = sqlx::query(
+    let update = sqlx::query(
         "UPDATE articles SET title = $3, dek = $4, body_md = $5, body_html = $6, \
              analysis_md = $7, analysis_html = $8, disclosure_level = $9, \
              disclosure_statement = $10, disclosure_tool = $11, disclosure_reviewer = $12, \
@@ -287,22 +277,13 @@ async fn update(
              version = version + 1 WHERE id = $1 AND version = $2",
     )
     .bind(id)
-    .bind(base_version)
-    .bind(&c.title)
-    .bind(&c.dek)
-    .bind(&c.body.markdown)
-    .bind(&c.body.html)
-    .bind(&c.analysis.markdown)
-    .bind(&c.analysis.html)
-    .bind(level)
-    .bind(statement)
-    .bind(tool)
-    .bind(reviewer)
-    .bind(now())
-    .bind(c.substantive.then(now))
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    .bind(base_version);
+    let changed = bind_content(update, c)
+        .bind(now())
+        .bind(c.substantive.then(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     if changed == 0 {
         return Err(conflict_or_missing(tx, id).await);
     }
@@ -377,56 +358,140 @@ pub(super) async fn load(conn: &mut Conn, key: KeyArg<'_>) -> Result<Option<Arti
         }
     };
     let Some(row) = row else { return Ok(None) };
-    let id = row.id;
-    let lead_media = match row.lead_media_id {
-        Some(media_id) => super::media::media_ref(&mut *conn, media_id).await?,
-        None => None,
-    };
-    let takeaways: Vec<(String,)> =
-        sqlx::query_as("SELECT text FROM takeaways WHERE article_id = $1 ORDER BY position")
-            .bind(id)
+    Ok(with_parts(conn, vec![row]).await?.pop())
+}
+
+/// Loads the articles with the given ids, in that order, with all their parts: seven
+/// queries whatever the number of articles (a feed of twenty is not 140 round trips).
+/// Ids with no article are skipped.
+pub(super) async fn load_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Article>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The ids are integers, so they are written inline.
+    let list = id_list(ids.iter().copied());
+    let mut rows: Vec<ArticleRow> =
+        sqlx::query_as(AssertSqlSafe(format!("{ARTICLE_SELECT}id IN ({list})")))
             .fetch_all(&mut *conn)
             .await?;
-    let faq: Vec<FaqRow> = sqlx::query_as(
-        "SELECT anchor, question, answer_md, answer_html FROM faq_items \
-         WHERE article_id = $1 ORDER BY position",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let tags: Vec<SlugNameRow> = sqlx::query_as(
-        "SELECT t.slug, t.name FROM tags t JOIN article_tags at ON at.tag_id = t.id \
-         WHERE at.article_id = $1 ORDER BY at.position",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let authors: Vec<SlugNameRow> = sqlx::query_as(
-        "SELECT slug, name FROM (\
-         SELECT u.slug, u.name, aa.position FROM users u \
-         JOIN article_authors aa ON aa.user_id = u.id WHERE aa.article_id = $1 \
-         UNION ALL SELECT b.slug, b.name, ab.position FROM bylines b \
-         JOIN article_bylines ab ON ab.byline_id = b.id WHERE ab.article_id = $1) x \
-         ORDER BY position",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let corrections: Vec<(String, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT note, created_at FROM corrections WHERE article_id = $1 ORDER BY created_at, id",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(Some(assemble(
-        row,
-        takeaways.into_iter().map(|t| t.0).collect(),
-        faq,
-        tags,
-        authors,
-        corrections,
-        lead_media,
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    with_parts(conn, rows).await
+}
+
+fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    ids.map(|id| id.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Takes the rows that belong to `id` off the front of `rows` (sorted by article id).
+fn take_for<T>(rows: &mut std::iter::Peekable<std::vec::IntoIter<(i64, T)>>, id: i64) -> Vec<T> {
+    let mut out = Vec::new();
+    while let Some((_, part)) = rows.next_if(|(owner, _)| *owner == id) {
+        out.push(part);
+    }
+    out
+}
+
+/// Fetches the parts of the given article rows (takeaways, FAQ, tags, bylines,
+/// corrections, lead picture) with one query per kind of part, and assembles them.
+async fn with_parts(conn: &mut Conn, mut rows: Vec<ArticleRow>) -> Result<Vec<Article>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = id_list(rows.iter().map(|r| r.id));
+    let takeaways: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT article_id, text FROM takeaways WHERE article_id IN ({list}) \
+         ORDER BY article_id, position"
     )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let faq: Vec<(i64, String, String, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT article_id, anchor, question, answer_md, answer_html FROM faq_items \
+         WHERE article_id IN ({list}) ORDER BY article_id, position"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let tags: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT at.article_id, t.slug, t.name FROM tags t \
+         JOIN article_tags at ON at.tag_id = t.id \
+         WHERE at.article_id IN ({list}) ORDER BY at.article_id, at.position"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let authors: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT article_id, slug, name FROM (\
+         SELECT aa.article_id, u.slug, u.name, aa.position FROM users u \
+         JOIN article_authors aa ON aa.user_id = u.id WHERE aa.article_id IN ({list}) \
+         UNION ALL SELECT ab.article_id, b.slug, b.name, ab.position FROM bylines b \
+         JOIN article_bylines ab ON ab.byline_id = b.id WHERE ab.article_id IN ({list})) x \
+         ORDER BY article_id, position"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let corrections: Vec<(i64, String, DateTime<Utc>)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT article_id, note, created_at FROM corrections WHERE article_id IN ({list}) \
+         ORDER BY article_id, created_at, id"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let lead_ids: Vec<i64> = rows.iter().filter_map(|r| r.lead_media_id).collect();
+    let pictures = super::media::media_refs_in(&mut *conn, &lead_ids).await?;
+
+    let order: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    rows.sort_by_key(|r| r.id);
+    let mut takeaways = takeaways.into_iter().peekable();
+    let mut faq = faq
+        .into_iter()
+        .map(|(id, anchor, question, answer_md, answer_html)| {
+            let row = FaqRow {
+                anchor,
+                question,
+                answer_md,
+                answer_html,
+            };
+            (id, row)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .peekable();
+    let pair = |(id, slug, name): (i64, String, String)| (id, SlugNameRow { slug, name });
+    let mut tags = tags
+        .into_iter()
+        .map(pair)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .peekable();
+    let mut authors = authors
+        .into_iter()
+        .map(pair)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .peekable();
+    let mut corrections = corrections
+        .into_iter()
+        .map(|(id, note, at)| (id, (note, at)))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .peekable();
+    let mut out: Vec<Article> = rows
+        .into_iter()
+        .map(|row| {
+            let id = row.id;
+            let lead = row
+                .lead_media_id
+                .and_then(|m| pictures.iter().find(|p| p.id == m).cloned());
+            assemble(
+                row,
+                take_for(&mut takeaways, id),
+                take_for(&mut faq, id),
+                take_for(&mut tags, id),
+                take_for(&mut authors, id),
+                take_for(&mut corrections, id),
+                lead,
+            )
+        })
+        .collect();
+    out.sort_by_key(|a| order.iter().position(|id| *id == a.id));
+    Ok(out)
 }
 
 /// Replaces the structured parts (takeaways, FAQ, tags) of article `id` and its
@@ -548,13 +613,31 @@ async fn conflict_or_missing(conn: &mut Conn, id: i64) -> AppError {
         .fetch_optional(&mut *conn)
         .await
     {
-        Ok(Some(_)) => AppError::Conflict(
-            "Someone else saved this article after you opened it. Reload to see their changes."
-                .into(),
-        ),
+        Ok(Some(_)) => AppError::stale_version(),
         Ok(None) => AppError::NotFound,
         Err(e) => e.into(),
     }
+}
+
+/// A query of this backend with its arguments.
+type Query<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>;
+
+/// Binds the content columns an article's INSERT and UPDATE both write, in this order:
+/// title, dek, body (Markdown, HTML), analysis (Markdown, HTML), and the AI disclosure's
+/// level, statement, tool and reviewer. One list, so the two statements can't drift.
+fn bind_content<'q>(query: Query<'q>, c: &'q Content) -> Query<'q> {
+    let (level, statement, tool, reviewer) = disclosure_parts(c);
+    query
+        .bind(&c.title)
+        .bind(&c.dek)
+        .bind(&c.body.markdown)
+        .bind(&c.body.html)
+        .bind(&c.analysis.markdown)
+        .bind(&c.analysis.html)
+        .bind(level)
+        .bind(statement)
+        .bind(tool)
+        .bind(reviewer)
 }
 
 /// The AI disclosure's columns: level, statement, tool, reviewer.

@@ -1,94 +1,62 @@
-//! Copying a whole site between databases: everything but sessions, ids kept.
+//! Copying a whole site between databases, ids kept, everything but sessions: read in
+//! batches from one snapshot of the source and written in one transaction on the
+//! target, so memory stays bounded whatever the site's size and a failed copy leaves
+//! the target empty.
 
-use super::articles::{load, write_parts};
-use super::{Backend, Conn};
+use super::articles::{load_many, write_parts};
+use super::{Backend, Conn, Db};
 use crate::error::AppError;
 use crate::model::Article;
-use crate::server::db::common::KeyArg;
 use crate::server::db::{
-    BylineRecord, Content, CopyStore, MediaRecord, Result, RevisionRecord, SiteCopy, UserRecord,
+    BylineRecord, Content, CopyBatch, CopyPart, CopyStore, MediaRecord, Result, RevisionRecord,
+    SiteReader, SiteWriter, UserRecord,
 };
 use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
+
+/// How many owners (users, bylines, pictures, articles) one batch covers: a picture
+/// brings its original and variants (megabytes), an article its parts.
+fn owners_per_batch(part: CopyPart) -> i64 {
+    match part {
+        CopyPart::Media => 2,
+        CopyPart::Articles | CopyPart::Redirects | CopyPart::ArticleMedia => 100,
+        CopyPart::Revisions => 50,
+        CopyPart::Users | CopyPart::RecoveryCodes | CopyPart::Settings | CopyPart::Bylines => 500,
+    }
+}
+
+/// The table whose ids a part's batches follow.
+fn owner_table(part: CopyPart) -> &'static str {
+    match part {
+        CopyPart::Users | CopyPart::RecoveryCodes | CopyPart::Settings => "users",
+        CopyPart::Bylines => "bylines",
+        CopyPart::Media => "media",
+        CopyPart::Articles | CopyPart::Redirects | CopyPart::ArticleMedia | CopyPart::Revisions => {
+            "articles"
+        }
+    }
+}
+
+struct Reader {
+    tx: sqlx::Transaction<'static, Db>,
+}
+
+struct Writer {
+    tx: sqlx::Transaction<'static, Db>,
+    /// `(article, translation group)`: links name other articles, so they are written
+    /// once every article is in.
+    translations: Vec<(i64, i64)>,
+}
 
 #[async_trait::async_trait]
 impl CopyStore for Backend {
-    async fn export_site(&self) -> Result<SiteCopy> {
-        let mut conn = self.pool.acquire().await?;
-        let users: Vec<UserRecord> = sqlx::query_as(
-            "SELECT id, email, name, slug, role, password_hash, bio, created_at, active, \
-             totp_secret, totp_last_step, totp_enabled_at FROM users ORDER BY id",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        let ids: Vec<(i64, DateTime<Utc>)> =
-            sqlx::query_as("SELECT id, created_at FROM articles ORDER BY id")
-                .fetch_all(&mut *conn)
-                .await?;
-        let mut articles = Vec::with_capacity(ids.len());
-        for (id, created_at) in ids {
-            if let Some(a) = load(&mut conn, KeyArg::Id(id)).await? {
-                articles.push((a, created_at));
-            }
-        }
-        let revisions: Vec<RevisionRecord> = sqlx::query_as(
-            "SELECT article_id, version, snapshot, user_id, created_at, autosave FROM revisions \
-             ORDER BY article_id, version",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        let recovery_codes: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT user_id, code_hash FROM recovery_codes ORDER BY user_id, code_hash",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        let settings: Vec<(String, String)> =
-            sqlx::query_as("SELECT key, value FROM settings ORDER BY key")
-                .fetch_all(&mut *conn)
-                .await?;
-        let bylines: Vec<BylineRecord> = sqlx::query_as(
-            "SELECT id, slug, name, bio, user_id, created_at FROM bylines ORDER BY id",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        let redirects: Vec<(String, i64, DateTime<Utc>)> = sqlx::query_as(
-            "SELECT old_slug, article_id, created_at FROM slug_redirects ORDER BY old_slug",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut media: Vec<MediaRecord> = sqlx::query_as(
-            "SELECT id, hash, width, height, format, original, alt, caption, credit, focus_x, \
-             focus_y, uploaded_by, created_at FROM media ORDER BY id",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        for m in &mut media {
-            m.variants = sqlx::query_as(
-                "SELECT name, content_type, width, height, bytes FROM media_variants \
-                 WHERE media_id = $1 ORDER BY name",
-            )
-            .bind(m.id)
-            .fetch_all(&mut *conn)
-            .await?;
-        }
-        let article_media: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT article_id, media_id FROM article_media ORDER BY article_id, media_id",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        Ok(SiteCopy {
-            media,
-            article_media,
-            users,
-            articles,
-            revisions,
-            recovery_codes,
-            settings,
-            bylines,
-            redirects,
-        })
+    async fn read_site(&self) -> Result<Box<dyn SiteReader>> {
+        Ok(Box::new(Reader {
+            tx: self.begin_snapshot().await?,
+        }))
     }
 
-    async fn import_site(&self, site: &SiteCopy) -> Result<()> {
+    async fn write_site(&self) -> Result<Box<dyn SiteWriter>> {
         let mut tx = self.begin_write().await?;
         let (existing,): (i64,) =
             sqlx::query_as("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM articles)")
@@ -100,110 +68,297 @@ impl CopyStore for Backend {
                     .into(),
             ));
         }
-        for u in &site.users {
-            sqlx::query(
-                "INSERT INTO users (id, email, name, slug, role, password_hash, bio, created_at, \
-                 active, totp_secret, totp_last_step, totp_enabled_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(u.id)
-            .bind(&u.email)
-            .bind(&u.name)
-            .bind(&u.slug)
-            .bind(&u.role)
-            .bind(&u.password_hash)
-            .bind(&u.bio)
-            .bind(u.created_at)
-            .bind(u.active)
-            .bind(&u.totp_secret)
-            .bind(u.totp_last_step)
-            .bind(u.totp_enabled_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (user_id, hash) in &site.recovery_codes {
-            sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
-                .bind(user_id)
-                .bind(hash)
-                .execute(&mut *tx)
+        Ok(Box::new(Writer {
+            tx,
+            translations: Vec::new(),
+        }))
+    }
+}
+
+#[async_trait::async_trait]
+impl SiteReader for Reader {
+    async fn read(&mut self, part: CopyPart, after: i64) -> Result<(CopyBatch, Option<i64>)> {
+        let conn: &mut Conn = &mut self.tx;
+        if part == CopyPart::Settings {
+            let settings = sqlx::query_as("SELECT key, value FROM settings ORDER BY key")
+                .fetch_all(&mut *conn)
                 .await?;
+            return Ok((CopyBatch::Settings(settings), None));
         }
-        for (key, value) in &site.settings {
-            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
-                .bind(key)
-                .bind(value)
-                .execute(&mut *tx)
+        let sql = format!(
+            "SELECT id FROM {} WHERE id > $1 ORDER BY id LIMIT $2",
+            owner_table(part)
+        );
+        let owners: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
+            .bind(after)
+            .bind(owners_per_batch(part))
+            .fetch_all(&mut *conn)
+            .await?;
+        let Some(&last) = owners.last() else {
+            return Ok((empty(part), None));
+        };
+        // The ids are integers the database just returned, so they are written inline.
+        let list = owners
+            .iter()
+            .map(|id| id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let batch = match part {
+            CopyPart::Users => CopyBatch::Users(
+                sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT id, email, name, slug, role, password_hash, bio, created_at, active, \
+                     totp_secret, totp_last_step, totp_enabled_at FROM users \
+                     WHERE id IN ({list}) ORDER BY id"
+                )))
+                .fetch_all(&mut *conn)
+                .await?,
+            ),
+            CopyPart::RecoveryCodes => CopyBatch::RecoveryCodes(
+                sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT user_id, code_hash FROM recovery_codes WHERE user_id IN ({list}) \
+                     ORDER BY user_id, code_hash"
+                )))
+                .fetch_all(&mut *conn)
+                .await?,
+            ),
+            CopyPart::Bylines => CopyBatch::Bylines(
+                sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT id, slug, name, bio, user_id, created_at FROM bylines \
+                     WHERE id IN ({list}) ORDER BY id"
+                )))
+                .fetch_all(&mut *conn)
+                .await?,
+            ),
+            CopyPart::Media => {
+                let mut media: Vec<MediaRecord> = sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT id, hash, width, height, format, original, alt, caption, credit, \
+                     focus_x, focus_y, uploaded_by, created_at FROM media \
+                     WHERE id IN ({list}) ORDER BY id"
+                )))
+                .fetch_all(&mut *conn)
                 .await?;
-        }
-        for b in &site.bylines {
-            sqlx::query(
-                "INSERT INTO bylines (id, slug, name, bio, user_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(b.id)
-            .bind(&b.slug)
-            .bind(&b.name)
-            .bind(&b.bio)
-            .bind(b.user_id)
-            .bind(b.created_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for m in &site.media {
-            insert_media_copy(&mut tx, m).await?;
-        }
-        for (a, created_at) in &site.articles {
-            insert_article_copy(&mut tx, a, *created_at).await?;
-        }
-        for (old_slug, article_id, created_at) in &site.redirects {
-            sqlx::query(
-                "INSERT INTO slug_redirects (old_slug, article_id, created_at) \
-                 VALUES ($1, $2, $3)",
-            )
-            .bind(old_slug)
-            .bind(article_id)
-            .bind(created_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (article_id, media_id) in &site.article_media {
-            sqlx::query(
-                "INSERT INTO article_media (article_id, media_id) VALUES ($1, $2) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(article_id)
-            .bind(media_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        // Translation links name other articles, so they follow once every article is in.
-        for (a, _) in &site.articles {
-            if a.translation_group.is_some() {
-                sqlx::query("UPDATE articles SET translation_group = $2 WHERE id = $1")
-                    .bind(a.id)
-                    .bind(a.translation_group)
+                for m in &mut media {
+                    m.variants = sqlx::query_as(
+                        "SELECT name, content_type, width, height, bytes FROM media_variants \
+                         WHERE media_id = $1 ORDER BY name",
+                    )
+                    .bind(m.id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                }
+                CopyBatch::Media(media)
+            }
+            CopyPart::Articles => {
+                let created: Vec<(i64, DateTime<Utc>)> = sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT id, created_at FROM articles WHERE id IN ({list}) ORDER BY id"
+                )))
+                .fetch_all(&mut *conn)
+                .await?;
+                let articles = load_many(conn, &owners).await?;
+                CopyBatch::Articles(
+                    articles
+                        .into_iter()
+                        .zip(created)
+                        .map(|(a, (_, at))| (a, at))
+                        .collect(),
+                )
+            }
+            CopyPart::Redirects => CopyBatch::Redirects(
+                sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT old_slug, article_id, created_at FROM slug_redirects \
+                     WHERE article_id IN ({list}) ORDER BY article_id, old_slug"
+                )))
+                .fetch_all(&mut *conn)
+                .await?,
+            ),
+            CopyPart::ArticleMedia => CopyBatch::ArticleMedia(
+                sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT article_id, media_id FROM article_media \
+                     WHERE article_id IN ({list}) ORDER BY article_id, media_id"
+                )))
+                .fetch_all(&mut *conn)
+                .await?,
+            ),
+            CopyPart::Revisions => CopyBatch::Revisions(
+                sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT article_id, version, snapshot, user_id, created_at, autosave \
+                     FROM revisions WHERE article_id IN ({list}) ORDER BY article_id, version"
+                )))
+                .fetch_all(&mut *conn)
+                .await?,
+            ),
+            CopyPart::Settings => unreachable!("settings are read in one batch above"),
+        };
+        Ok((batch, Some(last)))
+    }
+}
+
+/// A part's batch with nothing in it.
+fn empty(part: CopyPart) -> CopyBatch {
+    match part {
+        CopyPart::Users => CopyBatch::Users(Vec::new()),
+        CopyPart::RecoveryCodes => CopyBatch::RecoveryCodes(Vec::new()),
+        CopyPart::Settings => CopyBatch::Settings(Vec::new()),
+        CopyPart::Bylines => CopyBatch::Bylines(Vec::new()),
+        CopyPart::Media => CopyBatch::Media(Vec::new()),
+        CopyPart::Articles => CopyBatch::Articles(Vec::new()),
+        CopyPart::Redirects => CopyBatch::Redirects(Vec::new()),
+        CopyPart::ArticleMedia => CopyBatch::ArticleMedia(Vec::new()),
+        CopyPart::Revisions => CopyBatch::Revisions(Vec::new()),
+    }
+}
+
+#[async_trait::async_trait]
+impl SiteWriter for Writer {
+    async fn write(&mut self, batch: &CopyBatch) -> Result<()> {
+        let tx: &mut Conn = &mut self.tx;
+        match batch {
+            CopyBatch::Users(users) => {
+                for u in users {
+                    insert_user_copy(tx, u).await?;
+                }
+            }
+            CopyBatch::RecoveryCodes(codes) => {
+                for (user_id, hash) in codes {
+                    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                        .bind(user_id)
+                        .bind(hash)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            CopyBatch::Settings(settings) => {
+                for (key, value) in settings {
+                    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+                        .bind(key)
+                        .bind(value)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            CopyBatch::Bylines(bylines) => {
+                for b in bylines {
+                    insert_byline_copy(tx, b).await?;
+                }
+            }
+            CopyBatch::Media(media) => {
+                for m in media {
+                    insert_media_copy(tx, m).await?;
+                }
+            }
+            CopyBatch::Articles(articles) => {
+                for (a, created_at) in articles {
+                    insert_article_copy(tx, a, *created_at).await?;
+                    if let Some(group) = a.translation_group {
+                        self.translations.push((a.id, group));
+                    }
+                }
+            }
+            CopyBatch::Redirects(redirects) => {
+                for (old_slug, article_id, created_at) in redirects {
+                    sqlx::query(
+                        "INSERT INTO slug_redirects (old_slug, article_id, created_at) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(old_slug)
+                    .bind(article_id)
+                    .bind(created_at)
                     .execute(&mut *tx)
                     .await?;
+                }
+            }
+            CopyBatch::ArticleMedia(uses) => {
+                for (article_id, media_id) in uses {
+                    sqlx::query(
+                        "INSERT INTO article_media (article_id, media_id) VALUES ($1, $2) \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(article_id)
+                    .bind(media_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            CopyBatch::Revisions(revisions) => {
+                for r in revisions {
+                    insert_revision_copy(tx, r).await?;
+                }
             }
         }
-        for r in &site.revisions {
-            sqlx::query(
-                "INSERT INTO revisions (article_id, version, snapshot, user_id, created_at, \
-                 autosave) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(r.article_id)
-            .bind(r.version)
-            .bind(&r.snapshot)
-            .bind(r.user_id)
-            .bind(r.created_at)
-            .bind(r.autosave)
-            .execute(&mut *tx)
-            .await?;
+        Ok(())
+    }
+
+    async fn finish(self: Box<Self>) -> Result<()> {
+        let Writer {
+            mut tx,
+            translations,
+        } = *self;
+        for (id, group) in translations {
+            sqlx::query("UPDATE articles SET translation_group = $2 WHERE id = $1")
+                .bind(id)
+                .bind(group)
+                .execute(&mut *tx)
+                .await?;
         }
         Backend::after_import(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+async fn insert_user_copy(conn: &mut Conn, u: &UserRecord) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, email, name, slug, role, password_hash, bio, created_at, \
+         active, totp_secret, totp_last_step, totp_enabled_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(u.id)
+    .bind(&u.email)
+    .bind(&u.name)
+    .bind(&u.slug)
+    .bind(&u.role)
+    .bind(&u.password_hash)
+    .bind(&u.bio)
+    .bind(u.created_at)
+    .bind(u.active)
+    .bind(&u.totp_secret)
+    .bind(u.totp_last_step)
+    .bind(u.totp_enabled_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn insert_byline_copy(conn: &mut Conn, b: &BylineRecord) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO bylines (id, slug, name, bio, user_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(b.id)
+    .bind(&b.slug)
+    .bind(&b.name)
+    .bind(&b.bio)
+    .bind(b.user_id)
+    .bind(b.created_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn insert_revision_copy(conn: &mut Conn, r: &RevisionRecord) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO revisions (article_id, version, snapshot, user_id, created_at, \
+         autosave) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(r.article_id)
+    .bind(r.version)
+    .bind(&r.snapshot)
+    .bind(r.user_id)
+    .bind(r.created_at)
+    .bind(r.autosave)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Inserts a picture with its variants, keeping its id.

@@ -79,10 +79,13 @@ fn desk_sql(q: &DeskQuery<'_>) -> (String, Vec<Arg>) {
         ));
     }
     if let Some(slug) = q.author_slug {
+        // Staff and byline-only authors share one set of slugs.
         let n = next(Arg::Text(slug.into()), &mut args);
         conditions.push(format!(
             "a.id IN (SELECT aa.article_id FROM article_authors aa \
-             JOIN users u ON u.id = aa.user_id WHERE u.slug = ${n})"
+             JOIN users u ON u.id = aa.user_id WHERE u.slug = ${n} \
+             UNION ALL SELECT ab.article_id FROM article_bylines ab \
+             JOIN bylines b ON b.id = ab.byline_id WHERE b.slug = ${n})"
         ));
     }
     if let Some(slug) = q.tag_slug {
@@ -113,9 +116,8 @@ fn desk_sql(q: &DeskQuery<'_>) -> (String, Vec<Arg>) {
         let t = next(Arg::Time(cursor.at), &mut args);
         let i = next(Arg::Int(cursor.id), &mut args);
         let cmp = if descending { "<" } else { ">" };
-        conditions.push(format!(
-            "({key} {cmp} ${t} OR ({key} = ${t} AND a.id {cmp} ${i}))"
-        ));
+        // A row-value comparison, which both databases answer from the order's index.
+        conditions.push(format!("({key}, a.id) {cmp} (${t}, ${i})"));
     }
     let n = next(Arg::Int(q.limit), &mut args);
     let dir = if descending { "DESC" } else { "ASC" };
@@ -152,11 +154,14 @@ impl DeskStore for Backend {
         if !rows.is_empty() {
             let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
             // The ids are integers the database just returned, so they are written inline.
+            let ids = ids.join(", ");
             let sql = format!(
-                "SELECT aa.article_id, u.name FROM article_authors aa \
-                 JOIN users u ON u.id = aa.user_id WHERE aa.article_id IN ({}) \
-                 ORDER BY aa.article_id, aa.position",
-                ids.join(", ")
+                "SELECT article_id, name FROM (\
+                 SELECT aa.article_id, u.name, aa.position FROM article_authors aa \
+                 JOIN users u ON u.id = aa.user_id WHERE aa.article_id IN ({ids}) \
+                 UNION ALL SELECT ab.article_id, b.name, ab.position FROM article_bylines ab \
+                 JOIN bylines b ON b.id = ab.byline_id WHERE ab.article_id IN ({ids})) x \
+                 ORDER BY article_id, position"
             );
             let names: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .fetch_all(&self.pool)
@@ -213,8 +218,12 @@ impl DeskStore for Backend {
 
     async fn desk_authors(&self) -> Result<Vec<Author>> {
         let rows: Vec<SlugNameRow> = sqlx::query_as(
-            "SELECT u.slug, u.name FROM users u WHERE EXISTS \
-             (SELECT 1 FROM article_authors aa WHERE aa.user_id = u.id) ORDER BY u.name, u.id",
+            "SELECT slug, name FROM (\
+             SELECT u.slug, u.name FROM users u WHERE EXISTS \
+             (SELECT 1 FROM article_authors aa WHERE aa.user_id = u.id) \
+             UNION ALL SELECT b.slug, b.name FROM bylines b WHERE EXISTS \
+             (SELECT 1 FROM article_bylines ab WHERE ab.byline_id = b.id)) x \
+             ORDER BY name, slug",
         )
         .fetch_all(&self.pool)
         .await?;

@@ -163,16 +163,8 @@ impl MediaStore for Backend {
     }
 
     async fn media_refs(&self, ids: &[i64]) -> Result<Vec<MediaRef>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
-        // The ids are integers, so they are written inline.
-        let sql = format!("{MEDIA_SELECT} WHERE m.id IN ({})", list.join(", "));
-        let rows: Vec<MediaRow> = sqlx::query_as(AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.iter().map(MediaRow::media_ref).collect())
+        let mut conn = self.pool.acquire().await?;
+        media_refs_in(&mut conn, ids).await
     }
 
     async fn media_item(&self, id: i64) -> Result<Option<MediaItem>> {
@@ -300,6 +292,18 @@ impl MediaStore for Backend {
                 titles.join(", ")
             )));
         }
+        let logo: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM settings WHERE key = 'site.logo' AND value = $1")
+                .bind(id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if logo.is_some() {
+            return Err(AppError::Conflict(
+                "This picture is the publication's logo: choose another logo in the settings \
+                 first."
+                    .into(),
+            ));
+        }
         let changed = sqlx::query("DELETE FROM media WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -313,14 +317,18 @@ impl MediaStore for Backend {
     }
 }
 
-/// The picture with id `id`, as pages refer to it (for loading an article).
-pub(super) async fn media_ref(conn: &mut super::Conn, id: i64) -> Result<Option<MediaRef>> {
-    let row: Option<MediaRow> =
-        sqlx::query_as(AssertSqlSafe(format!("{MEDIA_SELECT} WHERE m.id = $1")))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(row.as_ref().map(MediaRow::media_ref))
+/// The pictures with the given ids, as pages refer to them (for loading articles).
+pub(super) async fn media_refs_in(conn: &mut super::Conn, ids: &[i64]) -> Result<Vec<MediaRef>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+    // The ids are integers, so they are written inline.
+    let sql = format!("{MEDIA_SELECT} WHERE m.id IN ({})", list.join(", "));
+    let rows: Vec<MediaRow> = sqlx::query_as(AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(MediaRow::media_ref).collect())
 }
 
 #[derive(sqlx::FromRow)]

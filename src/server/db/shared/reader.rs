@@ -2,13 +2,13 @@
 //! and related articles, feeds, search and the corrections page. Every summary listing
 //! (the newsroom's too) runs through [`Backend::summaries`].
 
-use super::articles::load;
+use super::articles::load_many;
 use super::{Backend, Db};
 use crate::model::{
     Article, ArticleSummary, AuthorProfile, Correction, CorrectionEntry, SearchHit, Tag,
 };
 use crate::server::db::common::{
-    highlight, CorrectionRow, KeyArg, Listing, SlugNameRow, SummaryRow, SUMMARY_SELECT,
+    highlight, CorrectionRow, Listing, SlugNameRow, SummaryRow, SUMMARY_SELECT,
 };
 
 /// Newest articles per tag considered for "related" (see `related_published`).
@@ -217,14 +217,9 @@ impl ReaderStore for Backend {
             None => Listing::Published,
         };
         let list = self.summaries(listing, Some((limit, 0))).await?;
+        let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
         let mut conn = self.pool.acquire().await?;
-        let mut out = Vec::with_capacity(list.len());
-        for s in list {
-            if let Some(a) = load(&mut conn, KeyArg::Id(s.id)).await? {
-                out.push(a);
-            }
-        }
-        Ok(out)
+        load_many(&mut conn, &ids).await
     }
 
     async fn search(&self, terms: &[String], limit: i64) -> Result<Vec<SearchHit>> {
