@@ -12,7 +12,7 @@ cargo build --lib --target wasm32-unknown-unknown --profile wasm-release \
   --no-default-features --features hydrate,islands,reader --target-dir "$front"
 wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name reader \
   "$front/wasm32-unknown-unknown/wasm-release/gazette.wasm"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+wasm-opt -Oz --converge --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types \
   -o "$pkg/reader.wasm" "$pkg/reader_bg.wasm"
 rm -f "$pkg/reader_bg.wasm"
