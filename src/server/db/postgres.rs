@@ -172,15 +172,36 @@ impl PgStore {
 }
 
 impl PgStore {
-    /// The desk's search condition (the headline or text holds every term) for `$param`,
-    /// and the value to bind there (`plainto_tsquery` reads no query syntax).
-    fn desk_match(param: usize, terms: &[String]) -> (String, String) {
+    /// The desk's search words as bound to the query (`plainto_tsquery` reads no query
+    /// syntax).
+    fn desk_words(terms: &[String]) -> String {
+        terms.join(" ")
+    }
+
+    /// The desk's search condition (the headline or text holds every word of `$param`):
+    /// as a check of one article `a`, and as the list of every matching article's id.
+    fn desk_match(param: usize) -> (String, String) {
         (
             format!(
-                "a.id IN (SELECT article_id FROM article_search \
-                 WHERE doc @@ plainto_tsquery('english', ${param}))"
+                "SELECT 1 FROM article_search s WHERE s.article_id = a.id \
+                 AND s.doc @@ plainto_tsquery('english', ${param})"
             ),
-            terms.join(" "),
+            format!(
+                "SELECT article_id FROM article_search \
+                 WHERE doc @@ plainto_tsquery('english', ${param})"
+            ),
         )
+    }
+
+    /// How many articles match the desk's search `words`, counting up to `limit`.
+    async fn desk_match_count(pool: &PgPool, words: &str, limit: i64) -> super::Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM article_search \
+             WHERE doc @@ plainto_tsquery('english', $1) LIMIT $2) x",
+        )
+        .bind(words)
+        .bind(limit)
+        .fetch_one(pool)
+        .await?)
     }
 }

@@ -242,19 +242,37 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
-    /// The desk's search condition (the headline or text holds every term) for `$param`,
-    /// and the value to bind there: each term quoted, so no FTS5 syntax gets through.
-    fn desk_match(param: usize, terms: &[String]) -> (String, String) {
-        let query = terms
+    /// The desk's search words as an FTS5 query: each term quoted, so no FTS5 syntax
+    /// gets through.
+    fn desk_words(terms: &[String]) -> String {
+        terms
             .iter()
             .map(|t| format!("\"{}\"", t.replace('"', "")))
             .collect::<Vec<_>>()
-            .join(" ");
+            .join(" ")
+    }
+
+    /// The desk's search condition (the headline or text holds every word of `$param`):
+    /// as a check of one article `a`, and as the list of every matching article's id.
+    fn desk_match(param: usize) -> (String, String) {
         (
             format!(
-                "a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ${param})"
+                "SELECT 1 FROM article_search WHERE article_search MATCH ${param} \
+                 AND rowid = a.id"
             ),
-            query,
+            format!("SELECT rowid FROM article_search WHERE article_search MATCH ${param}"),
         )
+    }
+
+    /// How many articles match the desk's search `words`, counting up to `limit`.
+    async fn desk_match_count(pool: &SqlitePool, words: &str, limit: i64) -> super::Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM article_search \
+             WHERE article_search MATCH $1 LIMIT $2) x",
+        )
+        .bind(words)
+        .bind(limit)
+        .fetch_one(pool)
+        .await?)
     }
 }
