@@ -12,6 +12,9 @@ Runs the release binary as separate processes and does nasty things to it:
                 sent so shortly before that it was still queued: ACCEPT_GRACE).
   locked        another process holds SQLite's write lock for 8 s: saves answer 503
                 (never 500), reads keep answering, saves work again afterwards.
+  full-disk     SQLite on a 64 MB tmpfs filled to the last byte: saves answer 503 (never
+                500), reads go on, integrity_check ok, saves work again once space is
+                freed (needs root to mount the tmpfs).
   pg-terminate  pg_terminate_backend on every connection of the site's database during
                 load: 503s, never 500s, and 200s again within 5 s (needs --pg).
   pg-restart    the PostgreSQL server restarted during load: the same, within 10 s of
@@ -724,6 +727,70 @@ def check_sqlite_locked(ctx):
     return [Row("sqlite locked", "sqlite", bool(ok), figures)]
 
 
+def check_full_disk(ctx):
+    """3b. SQLite on a full disk (a 64 MB tmpfs filled up): saves refused with 503 (never
+    500), reads go on, the file stays sound, saves work again once space is freed."""
+    mnt = os.path.join(ctx.tmp, "small-disk")
+    os.makedirs(mnt)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mnt],
+                      capture_output=True).returncode != 0:
+        return [Row("full disk", "sqlite", None, "skipped: mounting a tmpfs needs root")]
+    server = None
+    try:
+        db = Database(ctx, "sqlite", "fulldisk")
+        db.path = os.path.join(mnt, "site.db")
+        db.url = f"sqlite://{db.path}"
+        ctx.databases.append(db)
+        ctx.cli(db, "migrate")
+        folder = os.path.join(ctx.tmp, "fulldisk-import")
+        os.makedirs(folder)
+        out = ctx.cli(db, "import", "--publish", ctx.article_file(folder, "Harbour soak full disk"))
+        slug = re.search(r"-> /articles/(\S+)", out).group(1)
+        email = ctx.add_editors(db, "fulldisk", 1)[0]
+        server = Server(ctx, db, "fulldisk")
+        server.start()
+        editor = Editor(server, email)
+        saved = editor.create("disk0")
+        filler, chunk = os.path.join(mnt, "filler"), b"\0" * (1 << 20)
+        with open(filler, "wb") as f:
+            try:
+                while True:
+                    f.write(chunk)
+                    f.flush()
+            except OSError:
+                pass
+        full_saves, full_reads = collections.Counter(), collections.Counter()
+        version = saved["version"]
+        for n in range(20):
+            status, data = editor.call("save_article", {
+                "id": saved["id"], "base_version": version, "draft": draft(f"disk{n}")})
+            full_saves[status] += 1
+            if status == 200:
+                version = data["version"]
+            status, _, _ = request(server.port, "GET", f"/articles/{slug}")
+            full_reads[status] += 1
+        os.remove(filler)
+        current = editor.ok("get_article", {"id": saved["id"]})
+        after, data = editor.call("save_article", {
+            "id": saved["id"], "base_version": current["version"], "draft": draft("diskafter")})
+        server.kill()
+        server = None
+        sound = db.integrity()
+        articles = db.scalar("SELECT COUNT(*) FROM articles")
+    finally:
+        if server:
+            server.kill()
+        subprocess.run(["umount", "-l", mnt], capture_output=True)
+    say(f"64 MB tmpfs filled; 20 saves and 20 reads while full: saves {dict(full_saves)}, "
+        f"reads {dict(full_reads)}; space freed, next save {after}; integrity_check {sound}; "
+        f"{articles} articles")
+    ok = (500 not in full_saves and 503 in full_saves and set(full_reads) == {200}
+          and after == 200 and sound == "ok" and articles == 2)
+    figures = (f"saves while full {dict(full_saves)}, reads {dict(full_reads)}; save after freeing "
+               f"space {after}; integrity_check {sound}")
+    return [Row("full disk", "sqlite", bool(ok), figures)]
+
+
 # ---------------------------------------------------------------------------------------
 # 4. PostgreSQL connections terminated mid-load
 
@@ -1019,6 +1086,7 @@ CHECKS = {
     "kill": check_kill,
     "graceful": check_graceful_stop,
     "locked": check_sqlite_locked,
+    "full-disk": check_full_disk,
     "pg-terminate": check_pg_terminate,
     "pg-restart": check_pg_restart,
     "load": check_load,

@@ -72,6 +72,19 @@ fn lost_migration_race(e: &sqlx::migrate::MigrateError) -> bool {
         || message.contains("UNIQUE constraint failed: _sqlx_migrations")
 }
 
+/// Whether a connection coming back to the pool can take a new transaction. After a
+/// write fails on a full disk or an I/O error, SQLite may roll the transaction back by
+/// itself; sqlx's own ROLLBACK then fails and it goes on counting the transaction as
+/// open, so every later write on that connection would be refused ("non-zero
+/// transaction depth", a 500) until a restart. Such a connection is closed instead.
+async fn still_usable(conn: &mut sqlx::SqliteConnection) -> sqlx::Result<bool> {
+    use sqlx::Connection;
+    match conn.begin_with("BEGIN").await {
+        Ok(tx) => Ok(tx.rollback().await.is_ok()),
+        Err(_) => Ok(false),
+    }
+}
+
 impl SqliteStore {
     pub async fn connect(url: &str) -> std::result::Result<Self, String> {
         let opts = SqliteConnectOptions::from_str(url)
@@ -95,6 +108,7 @@ impl SqliteStore {
             let result = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(5))
+                .after_release(|conn, _| Box::pin(still_usable(conn)))
                 .connect_with(opts.clone())
                 .await;
             match result {
