@@ -122,7 +122,7 @@ fn island_scripts() -> impl IntoView {
     let path = use_context::<axum::http::request::Parts>()
         .map(|p| p.uri.path().to_string())
         .unwrap_or_default();
-    let assets = use_context::<crate::server::state::AppState>().map(|s| s.assets)?;
+    let assets = use_context::<crate::server::state::AppState>().map(|s| s.assets.clone())?;
     let bundle = if path.starts_with("/articles/") {
         &assets.reader
     } else if path.starts_with("/admin") {

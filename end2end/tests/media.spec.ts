@@ -119,6 +119,8 @@ test('a picture uploaded in the editor leads the published article and the front
 test('the media library finds pictures by their words and refuses to delete used ones', async ({ page }) => {
   await logIn(page, 'editor@example.com');
   await page.goto('/admin/media');
+  // The uploader only sees the chosen file once its island is live (the bundle loaded).
+  await page.waitForLoadState('networkidle');
   const before = await page.locator('.media-card').count();
   // The library reloads once the upload is stored; the new picture is then listed first.
   const reloaded = page.waitForEvent('load', { timeout: 30_000 });

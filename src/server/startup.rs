@@ -61,8 +61,12 @@ pub async fn serve() -> Result<(), String> {
         None
     };
 
-    let mut state = AppState::new(leptos_options(&config), store, config.clone());
-    state.metrics = Some(metrics);
+    let state = AppState::with_metrics(
+        leptos_options(&config),
+        store,
+        config.clone(),
+        Some(metrics),
+    );
     page_cache::refresh(&state.cache, &state.store).await;
     tokio::spawn(page_cache::watch(state.cache.clone(), state.store.clone()));
     tokio::spawn(publish_scheduled(
