@@ -1,6 +1,6 @@
 # Gazette: `make run` builds and serves the site; `make test` runs every test.
 SHELL := /bin/bash
-export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 # The PostgreSQL server the integration tests also run on (each test site makes and
 # drops its own database there).
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
@@ -17,12 +17,11 @@ export LEPTOS_OUTPUT_NAME := gazette
 run: tools build
 	./target/release/gazette
 
-# The release build (server and the newsroom's island bundle, its JavaScript glue
-# minified), the readers' bundle, then content-hashed names and brotli/gzip copies of
-# the assets.
+# The release build (server and the newsroom's island bundle; cargo-leptos minifies its
+# JavaScript glue), the readers' bundle, then content-hashed names and brotli/gzip
+# copies of the assets.
 build:
 	cargo leptos build --release
-	terser target/site/pkg/gazette.js --module --compress --mangle -o target/site/pkg/gazette.js
 	./scripts/build-reader.sh
 	node scripts/finish-build.mjs target/site
 
@@ -46,11 +45,13 @@ postgres:
 # the PostgreSQL pass mostly waits on the server. Tests that only make sense on
 # PostgreSQL (killing its connections) are ignored on SQLite and included there; tests
 # of SQLite's own file lock are named `sqlite_only` and skipped there.
+# Four test threads per pass rather than one per core: most tests wait on a database,
+# a child process or a timer, so more at once finish sooner.
 rust-test:
 	./scripts/test-build.sh $(TEST_FLAGS)
 	./scripts/side-by-side.sh \
-	  "Rust tests on SQLite" "cargo test $(TEST_FLAGS)" \
-	  "Rust tests on PostgreSQL" "TEST_DATABASE_URL=$(PG_TEST_URL) cargo test $(TEST_FLAGS) --test '*' -- --include-ignored --skip sqlite_only"
+	  "Rust tests on SQLite" "cargo test $(TEST_FLAGS) -- --test-threads=4" \
+	  "Rust tests on PostgreSQL" "TEST_DATABASE_URL=$(PG_TEST_URL) cargo test $(TEST_FLAGS) --test '*' -- --include-ignored --skip sqlite_only --test-threads=4"
 
 # The browser suite against a SQLite-backed server and a PostgreSQL-backed one, side
 # by side (each on its own port, database and results folder).
@@ -64,10 +65,12 @@ lint:
 	cargo clippy $(TEST_FLAGS) --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate,islands -- -D warnings
 
-# Figures, not tests: the reader's path against nginx serving the same bytes, and sizes.
+# Figures, not tests: the reader's path against nginx serving the same bytes, sizes,
+# and Lighthouse's scores for the seed article.
 bench: build
 	bench/compare.sh
 	bench/sizes.sh
+	bench/lighthouse.sh
 
 # Fault and load battery (minutes, not part of `make test`); prints what it saw.
 soak: build

@@ -316,14 +316,7 @@ async fn the_command_line_links_a_byline_and_explains_a_wrong_one() {
     let site = Site::new().await;
     import_text(&site, "Wire Service, , ,\nWire story\n\nBody.\n").await;
     let staffer = staff(&site, "Wendy Wire", "wendy@example.com").await;
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
-            .args(args)
-            .env("DATABASE_URL", &site.url)
-            .current_dir(site.dir())
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| site.gazette(args);
     let unknown = run(&["byline", "link", "nobody", "--email", "wendy@example.com"]);
     assert!(!unknown.status.success());
     assert!(

@@ -170,20 +170,14 @@ async fn row_counts(url: &str) -> Vec<i64> {
 /// site with more of each arrives whole, nothing lost or doubled at a batch's edge.
 #[tokio::test]
 async fn a_site_larger_than_one_batch_arrives_whole() {
-    use crate::common::images::{encode_jpeg, multipart, photo};
-    use axum::body::Body;
-    use axum::http::{header, Request};
+    use crate::common::images::{encode_jpeg, photo};
     let source = Site::new().await;
     let editor_cookie = source.session(Role::Editor).await;
     for n in 0..3 {
         let bytes = encode_jpeg(&photo(64 + n, 48), 80);
-        let (content_type, body) = multipart("A picture", &[("p.jpg", &bytes)]);
-        let req = Request::post("/admin/media/upload")
-            .header(header::CONTENT_TYPE, content_type)
-            .header(header::COOKIE, &editor_cookie)
-            .body(Body::from(body))
-            .unwrap();
-        let reply = source.send(req).await;
+        let reply = source
+            .upload(Some(&editor_cookie), "A picture", &[("p.jpg", &bytes)])
+            .await;
         assert_eq!(reply.status, 200, "{}", reply.body);
     }
     let editor = source.user(Role::Editor).await;

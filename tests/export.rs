@@ -5,23 +5,8 @@ use crate::common::*;
 use gazette::model::{Article, Role};
 use gazette::server::db::{self, DynStore};
 use gazette::server::render;
-use std::path::Path;
-use std::process::{Command, Output};
 
 const SEED: &str = include_str!("../fixtures/seed-article.txt");
-
-fn gazette(url: &str, dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .args(args)
-        .env("DATABASE_URL", url)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn text(o: &[u8]) -> String {
-    String::from_utf8_lossy(o).into_owned()
-}
 
 async fn open(url: &str) -> DynStore {
     let store = db::connect(url).await.unwrap();
@@ -137,7 +122,7 @@ async fn populated() -> Site {
 async fn export_then_import_into_an_empty_site_gives_the_same_articles() {
     let site = populated().await;
     let out = site.dir().join("export");
-    let o = gazette(&site.url, site.dir(), &["export", out.to_str().unwrap()]);
+    let o = gazette_at(&site.url, site.dir(), &["export", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(
         text(&o.stdout).contains("exported 3 article(s)"),
@@ -181,7 +166,7 @@ async fn export_then_import_into_an_empty_site_gives_the_same_articles() {
             .map(|n| out.join(n).to_string_lossy().into_owned()),
     );
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let o = gazette(&target.url, target.dir.path(), &args);
+    let o = gazette_at(&target.url, target.dir.path(), &args);
     assert!(o.status.success(), "{}", text(&o.stderr));
 
     let before = published_articles(&site.store).await;
@@ -208,7 +193,7 @@ async fn export_all_includes_drafts_and_names_what_the_format_cannot_hold() {
         .await
         .unwrap();
     let out = site.dir().join("all");
-    let o = gazette(
+    let o = gazette_at(
         &site.url,
         site.dir(),
         &["export", "--all", out.to_str().unwrap()],
@@ -237,14 +222,14 @@ async fn export_to_a_place_that_cannot_hold_files_fails_clearly() {
     let site = populated().await;
     let file = site.dir().join("a-file");
     std::fs::write(&file, "x").unwrap();
-    let o = gazette(&site.url, site.dir(), &["export", file.to_str().unwrap()]);
+    let o = gazette_at(&site.url, site.dir(), &["export", file.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(
         text(&o.stderr).contains("is not a folder"),
         "{}",
         text(&o.stderr)
     );
-    let o = gazette(&site.url, site.dir(), &["export", "/dev/null/inside"]);
+    let o = gazette_at(&site.url, site.dir(), &["export", "/dev/null/inside"]);
     assert!(!o.status.success());
     assert!(
         text(&o.stderr).contains("cannot create the folder /dev/null/inside"),

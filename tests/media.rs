@@ -11,29 +11,6 @@ use axum::http::{header, Request, StatusCode};
 use gazette::model::{LeadImageDraft, Role, SavedArticle, UploadOutcome};
 use serde_json::json;
 
-/// Uploads `files` through the editor's endpoint as the holder of `cookie`.
-async fn upload(site: &Site, cookie: Option<&str>, alt: &str, files: &[(&str, &[u8])]) -> Reply {
-    let (content_type, body) = multipart(alt, files);
-    let mut req = Request::post("/admin/media/upload").header(header::CONTENT_TYPE, content_type);
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    site.send(req.body(Body::from(body)).unwrap()).await
-}
-
-/// Uploads one file that must be accepted; returns what was stored.
-async fn upload_ok(
-    site: &Site,
-    cookie: &str,
-    name: &str,
-    bytes: &[u8],
-) -> gazette::model::MediaItem {
-    let reply = upload(site, Some(cookie), "A test picture", &[(name, bytes)]).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let outcomes: Vec<UploadOutcome> = serde_json::from_str(&reply.body).unwrap();
-    outcomes[0].uploaded.clone().unwrap().item
-}
-
 /// The raw bytes at `path`.
 async fn fetch(site: &Site, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     use http_body_util::BodyExt;
@@ -64,7 +41,9 @@ async fn a_sources_photo_is_served_upright_with_no_metadata_left() {
         !metadata_blocks(&original).is_empty(),
         "the test photo carries metadata to remove"
     );
-    let item = upload_ok(&site, &cookie, "IMG_0001.JPG", &original).await;
+    let item = site
+        .upload_ok(&cookie, "A test picture", "IMG_0001.JPG", &original)
+        .await;
     let m = &item.media;
     assert_eq!(
         (m.width, m.height),
@@ -120,7 +99,9 @@ async fn refused_files_get_a_clear_message_and_store_nothing() {
         ("huge.png", png_bomb(30_000, 10), "20000 pixels a side"),
     ];
     for (name, bytes, message) in cases {
-        let reply = upload(&site, Some(&cookie), "alt", &[(name, bytes.as_slice())]).await;
+        let reply = site
+            .upload(Some(&cookie), "alt", &[(name, bytes.as_slice())])
+            .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
         let outcomes: Vec<UploadOutcome> = serde_json::from_str(&reply.body).unwrap();
         let error = outcomes[0].error.clone().unwrap_or_default();
@@ -140,20 +121,12 @@ async fn the_same_file_twice_is_stored_once() {
     let site = Site::new().await;
     let cookie = site.session(Role::Author).await;
     let bytes = encode_png(&photo(300, 200));
-    let first = upload(
-        &site,
-        Some(&cookie),
-        "Chart",
-        &[("a.png", bytes.as_slice())],
-    )
-    .await;
-    let second = upload(
-        &site,
-        Some(&cookie),
-        "Chart",
-        &[("copy.png", bytes.as_slice())],
-    )
-    .await;
+    let first = site
+        .upload(Some(&cookie), "Chart", &[("a.png", bytes.as_slice())])
+        .await;
+    let second = site
+        .upload(Some(&cookie), "Chart", &[("copy.png", bytes.as_slice())])
+        .await;
     let first: Vec<UploadOutcome> = serde_json::from_str(&first.body).unwrap();
     let second: Vec<UploadOutcome> = serde_json::from_str(&second.body).unwrap();
     let (a, b) = (
@@ -169,7 +142,14 @@ async fn the_same_file_twice_is_stored_once() {
 async fn variants_are_served_immutable_with_an_etag_and_their_type() {
     let site = Site::new().await;
     let cookie = site.session(Role::Author).await;
-    let item = upload_ok(&site, &cookie, "p.jpg", &encode_jpeg(&photo(1400, 900), 90)).await;
+    let item = site
+        .upload_ok(
+            &cookie,
+            "A test picture",
+            "p.jpg",
+            &encode_jpeg(&photo(1400, 900), 90),
+        )
+        .await;
     let m = &item.media;
     assert_eq!(m.widths(), vec![320, 640, 960, 1280, 1400]);
     let path = m.url(640, "webp");
@@ -209,13 +189,15 @@ async fn variants_are_served_immutable_with_an_etag_and_their_type() {
 async fn uploading_needs_a_staff_session() {
     let site = Site::new().await;
     let bytes = encode_jpeg(&photo(100, 100), 80);
-    let reply = upload(&site, None, "x", &[("a.jpg", bytes.as_slice())]).await;
+    let reply = site.upload(None, "x", &[("a.jpg", bytes.as_slice())]).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(stored_media(&site).await, 0);
     // Every role that may write drafts may upload.
     for role in [Role::Author, Role::Editor, Role::Admin, Role::Owner] {
         let cookie = site.session(role).await;
-        let reply = upload(&site, Some(&cookie), "x", &[("a.jpg", bytes.as_slice())]).await;
+        let reply = site
+            .upload(Some(&cookie), "x", &[("a.jpg", bytes.as_slice())])
+            .await;
         assert_eq!(reply.status, StatusCode::OK, "{role:?}");
     }
 }
@@ -246,13 +228,14 @@ async fn cross_site_uploads_are_refused() {
 async fn media_library_functions_check_the_role_first() {
     let site = Site::new().await;
     let uploader = site.session(Role::Author).await;
-    let item = upload_ok(
-        &site,
-        &uploader,
-        "a.jpg",
-        &encode_jpeg(&photo(300, 200), 85),
-    )
-    .await;
+    let item = site
+        .upload_ok(
+            &uploader,
+            "A test picture",
+            "a.jpg",
+            &encode_jpeg(&photo(300, 200), 85),
+        )
+        .await;
     let id = item.media.id;
     let calls = [
         ("list_media", json!({ "query": "" })),
@@ -294,8 +277,22 @@ async fn media_library_functions_check_the_role_first() {
 async fn the_library_searches_edits_and_deletes_only_unused_pictures() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
-    let harbour = upload_ok(&site, &editor, "h.jpg", &encode_jpeg(&photo(320, 200), 80)).await;
-    let mountain = upload_ok(&site, &editor, "m.png", &encode_png(&photo(200, 320))).await;
+    let harbour = site
+        .upload_ok(
+            &editor,
+            "A test picture",
+            "h.jpg",
+            &encode_jpeg(&photo(320, 200), 80),
+        )
+        .await;
+    let mountain = site
+        .upload_ok(
+            &editor,
+            "A test picture",
+            "m.png",
+            &encode_png(&photo(200, 320)),
+        )
+        .await;
     let reply = site
         .call(
             "update_media",
@@ -366,14 +363,22 @@ async fn article_with_pictures(
     gazette::model::MediaItem,
     gazette::model::MediaItem,
 ) {
-    let lead = upload_ok(
-        site,
-        editor,
-        "lead.jpg",
-        &encode_jpeg(&photo(2400, 1600), 85),
-    )
-    .await;
-    let inline = upload_ok(site, editor, "chart.png", &encode_png(&photo(700, 400))).await;
+    let lead = site
+        .upload_ok(
+            editor,
+            "A test picture",
+            "lead.jpg",
+            &encode_jpeg(&photo(2400, 1600), 85),
+        )
+        .await;
+    let inline = site
+        .upload_ok(
+            editor,
+            "A test picture",
+            "chart.png",
+            &encode_png(&photo(700, 400)),
+        )
+        .await;
     let mut draft = sample_draft("Pictures at the harbour");
     draft.body = format!(
         "Opening paragraph.\n\n![A chart of arrivals](media:{} \"Arrivals by month\")\n\nMore text.",
@@ -534,13 +539,14 @@ async fn published_pictures_reach_the_page_cards_structured_data_and_feed() {
 async fn moving_the_focal_point_makes_new_crops() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
-    let item = upload_ok(
-        &site,
-        &editor,
-        "wide.jpg",
-        &encode_jpeg(&photo(2000, 1000), 85),
-    )
-    .await;
+    let item = site
+        .upload_ok(
+            &editor,
+            "A test picture",
+            "wide.jpg",
+            &encode_jpeg(&photo(2000, 1000), 85),
+        )
+        .await;
     let before = item.media.crops();
     let reply = site
         .call(

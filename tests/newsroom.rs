@@ -188,7 +188,10 @@ async fn every_registered_server_function_is_public_or_in_the_permission_table()
 
 #[tokio::test]
 async fn every_admin_function_refuses_anonymous_callers_and_roles_without_its_permission() {
-    for (name, _, permission) in admin_functions(1, 1) {
+    let functions = admin_functions(1, 1)
+        .into_iter()
+        .map(|(name, _, permission)| (name, permission));
+    each_concurrently(functions, |(name, permission)| async move {
         let site = Site::new().await;
         let editor = site.session(Role::Editor).await;
         let a = site.saved(&editor, "Target").await;
@@ -214,7 +217,8 @@ async fn every_admin_function_refuses_anonymous_callers_and_roles_without_its_pe
             before.revisions, after.revisions,
             "{name} wrote a revision while refusing"
         );
-    }
+    })
+    .await;
 }
 
 /// The permission table written out, independently of `Role::can`: who may call an
@@ -239,25 +243,31 @@ fn allowed_roles(permission: Permission) -> &'static [Role] {
 
 #[tokio::test]
 async fn every_admin_function_admits_the_roles_its_permission_allows() {
-    for (name, _, permission) in admin_functions(1, 1) {
-        for role in allowed_roles(permission) {
-            let site = Site::new().await;
-            let cookie = site.session(*role).await;
-            // The caller's own draft, so authors may act on it too.
-            let a = site.saved(&cookie, "Target").await;
-            let (_, args, _) = admin_functions(a.id, a.version)
-                .into_iter()
-                .find(|(n, _, _)| *n == name)
-                .unwrap();
-            let r = site.call(name, args, Some(&cookie)).await;
-            assert!(
-                ![401, 403].contains(&r.status.as_u16()) && r.status.as_u16() < 500,
-                "{role:?} {name} was refused: {} {}",
-                r.status,
-                r.body
-            );
-        }
-    }
+    let cases = admin_functions(1, 1)
+        .into_iter()
+        .flat_map(|(name, _, permission)| {
+            allowed_roles(permission)
+                .iter()
+                .map(move |role| (name, *role))
+        });
+    each_concurrently(cases, |(name, role)| async move {
+        let site = Site::new().await;
+        let cookie = site.session(role).await;
+        // The caller's own draft, so authors may act on it too.
+        let a = site.saved(&cookie, "Target").await;
+        let (_, args, _) = admin_functions(a.id, a.version)
+            .into_iter()
+            .find(|(n, _, _)| *n == name)
+            .unwrap();
+        let r = site.call(name, args, Some(&cookie)).await;
+        assert!(
+            ![401, 403].contains(&r.status.as_u16()) && r.status.as_u16() < 500,
+            "{role:?} {name} was refused: {} {}",
+            r.status,
+            r.body
+        );
+    })
+    .await;
 }
 
 #[tokio::test]

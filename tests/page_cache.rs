@@ -161,11 +161,7 @@ async fn an_import_by_another_process_reaches_readers_within_a_second() {
         "Ferry strike called off\n\nCrews return on Monday.\n",
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .args(["import", "--publish", file.to_str().unwrap()])
-        .env("DATABASE_URL", &site.url)
-        .output()
-        .unwrap();
+    let out = site.gazette(&["import", "--publish", file.to_str().unwrap()]);
     assert!(
         out.status.success(),
         "{}",

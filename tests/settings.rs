@@ -9,7 +9,7 @@ use crate::common::*;
 use gazette::model::{FieldProblem, Role, SiteSettings};
 use gazette::server::render;
 use serde_json::{json, Value};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A published article by a new editor; returns its slug.
@@ -231,23 +231,15 @@ async fn bad_values_are_refused_by_field_and_nothing_is_saved() {
 /// the logo's picture can't be deleted while it is the logo.
 #[tokio::test]
 async fn a_logo_from_the_library_reaches_the_masthead_and_structured_data() {
-    use crate::common::images::{encode_jpeg, multipart, photo};
-    use axum::body::Body;
-    use axum::http::{header, Request};
+    use crate::common::images::{encode_jpeg, photo};
     let site = Site::new().await;
     let admin = site.session(Role::Admin).await;
     let slug = published(&site, "Ferry timetable changes", None).await;
     let bytes = encode_jpeg(&photo(800, 200), 85);
-    let (content_type, body) = multipart("Harbour Herald logo", &[("logo.jpg", &bytes)]);
-    let req = Request::post("/admin/media/upload")
-        .header(header::CONTENT_TYPE, content_type)
-        .header(header::COOKIE, &admin)
-        .body(Body::from(body))
-        .unwrap();
-    let reply = site.send(req).await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    let uploaded: Vec<gazette::model::UploadOutcome> = serde_json::from_str(&reply.body).unwrap();
-    let logo = uploaded[0].uploaded.clone().unwrap().item.media;
+    let logo = site
+        .upload_ok(&admin, "Harbour Herald logo", "logo.jpg", &bytes)
+        .await
+        .media;
 
     let mut wanted = herald();
     wanted.logo = "media:999999".into();
@@ -540,20 +532,6 @@ async fn article_language_functions_refuse_anonymous_and_other_peoples_articles(
 
 // The command line.
 
-fn gazette(site: &Site, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .args(args)
-        .env("DATABASE_URL", &site.url)
-        .current_dir(site.dir())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 #[tokio::test]
 async fn the_command_line_shows_and_sets_the_settings() {
     let site = Site::new().await;
@@ -564,10 +542,10 @@ async fn the_command_line_shows_and_sets_the_settings() {
         ("timezone", "Europe/London"),
         ("powered_by", "false"),
     ] {
-        let out = gazette(&site, &["settings", "set", key, value]);
+        let out = site.gazette(&["settings", "set", key, value]);
         assert!(out.status.success(), "{key}: {}", text(&out.stderr));
     }
-    let out = gazette(&site, &["settings", "show"]);
+    let out = site.gazette(&["settings", "show"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let listing = text(&out.stdout);
     for line in [
@@ -600,7 +578,7 @@ async fn the_command_line_refuses_bad_keys_and_values_and_changes_nothing() {
         ("logo", "harbour.png", "not a picture"),
         ("logo", "media:424242", "no picture media:424242"),
     ] {
-        let out = gazette(&site, &["settings", "set", key, value]);
+        let out = site.gazette(&["settings", "set", key, value]);
         assert!(!out.status.success(), "{key} {value} was accepted");
         let err = text(&out.stderr);
         assert!(err.contains(says), "{key}: {err}");

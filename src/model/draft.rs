@@ -79,12 +79,7 @@ impl ArticleDraft {
             tags: a.tags.iter().map(|t| t.name.clone()).collect(),
             slug: a.slug.clone(),
             bylines: a.authors.iter().map(|au| au.name.clone()).collect(),
-            lead_image: a.lead_image.as_ref().map(|i| super::LeadImageDraft {
-                media_id: i.media.id,
-                alt: i.alt.clone(),
-                caption: i.caption.clone(),
-                credit: i.credit.clone(),
-            }),
+            lead_image: a.lead_image.as_ref().map(Into::into),
         }
     }
 

@@ -154,6 +154,17 @@ pub struct ArticleImage {
     pub credit: String,
 }
 
+impl From<&ArticleImage> for LeadImageDraft {
+    fn from(i: &ArticleImage) -> Self {
+        LeadImageDraft {
+            media_id: i.media.id,
+            alt: i.alt.clone(),
+            caption: i.caption.clone(),
+            credit: i.credit.clone(),
+        }
+    }
+}
+
 /// An upload in the media library.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaItem {

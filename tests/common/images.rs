@@ -2,6 +2,10 @@
 //! them, decompression bombs, truncated files, and a reader for the metadata a served
 //! file still carries.
 
+use super::{Reply, Site};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use gazette::model::{MediaItem, UploadOutcome};
 use image::{ImageEncoder, Rgb, RgbImage};
 
 /// A photo-like picture: gradients with some texture, left half reddish and right half
@@ -225,4 +229,25 @@ pub fn multipart(alt: &str, files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
     }
     body.extend(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl Site {
+    /// Uploads `files` through the editor's endpoint as the holder of `cookie`.
+    pub async fn upload(&self, cookie: Option<&str>, alt: &str, files: &[(&str, &[u8])]) -> Reply {
+        let (content_type, body) = multipart(alt, files);
+        let mut req =
+            Request::post("/admin/media/upload").header(header::CONTENT_TYPE, content_type);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Uploads one file with `alt` that must be accepted; returns what was stored.
+    pub async fn upload_ok(&self, cookie: &str, alt: &str, name: &str, bytes: &[u8]) -> MediaItem {
+        let reply = self.upload(Some(cookie), alt, &[(name, bytes)]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let outcomes: Vec<UploadOutcome> = serde_json::from_str(&reply.body).unwrap();
+        outcomes[0].uploaded.clone().unwrap().item
+    }
 }

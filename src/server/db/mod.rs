@@ -89,6 +89,29 @@ pub struct Content {
     pub media_ids: Vec<i64>,
 }
 
+impl Content {
+    /// A stored article's content as it is, its HTML already rendered (a copy writes it
+    /// back unchanged rather than rendering the Markdown again).
+    pub fn stored(a: &crate::model::Article) -> Self {
+        Content {
+            title: a.title.clone(),
+            dek: a.dek.clone(),
+            body: a.body.clone(),
+            takeaways: a.takeaways.clone(),
+            analysis: a.analysis.clone(),
+            faq: a.faq.clone(),
+            disclosure: a.disclosure.clone(),
+            tags: a.tags.clone(),
+            substantive: false,
+            autosave: false,
+            slug: None,
+            bylines: None,
+            lead_image: a.lead_image.as_ref().map(Into::into),
+            media_ids: Vec::new(),
+        }
+    }
+}
+
 /// A staff account as copied between databases, hash included; never `Serialize`.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct UserRecord {

@@ -383,7 +383,10 @@ fn id_list(ids: impl Iterator<Item = i64>) -> String {
 }
 
 /// Takes the rows that belong to `id` off the front of `rows` (sorted by article id).
-fn take_for<T>(rows: &mut std::iter::Peekable<std::vec::IntoIter<(i64, T)>>, id: i64) -> Vec<T> {
+fn take_for<T, I>(rows: &mut std::iter::Peekable<I>, id: i64) -> Vec<T>
+where
+    I: Iterator<Item = (i64, T)>,
+{
     let mut out = Vec::new();
     while let Some((_, part)) = rows.next_if(|(owner, _)| *owner == id) {
         out.push(part);
@@ -450,27 +453,13 @@ async fn with_parts(conn: &mut Conn, mut rows: Vec<ArticleRow>) -> Result<Vec<Ar
             };
             (id, row)
         })
-        .collect::<Vec<_>>()
-        .into_iter()
         .peekable();
     let pair = |(id, slug, name): (i64, String, String)| (id, SlugNameRow { slug, name });
-    let mut tags = tags
-        .into_iter()
-        .map(pair)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .peekable();
-    let mut authors = authors
-        .into_iter()
-        .map(pair)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .peekable();
+    let mut tags = tags.into_iter().map(pair).peekable();
+    let mut authors = authors.into_iter().map(pair).peekable();
     let mut corrections = corrections
         .into_iter()
         .map(|(id, note, at)| (id, (note, at)))
-        .collect::<Vec<_>>()
-        .into_iter()
         .peekable();
     let mut out: Vec<Article> = rows
         .into_iter()

@@ -445,28 +445,7 @@ async fn insert_article_copy(
             .execute(&mut *conn)
             .await?;
     }
-    let content = Content {
-        title: a.title.clone(),
-        dek: a.dek.clone(),
-        body: a.body.clone(),
-        takeaways: a.takeaways.clone(),
-        analysis: a.analysis.clone(),
-        faq: a.faq.clone(),
-        disclosure: a.disclosure.clone(),
-        tags: a.tags.clone(),
-        substantive: false,
-        autosave: false,
-        slug: None,
-        bylines: None,
-        lead_image: a.lead_image.as_ref().map(|i| crate::model::LeadImageDraft {
-            media_id: i.media.id,
-            alt: i.alt.clone(),
-            caption: i.caption.clone(),
-            credit: i.credit.clone(),
-        }),
-        media_ids: Vec::new(),
-    };
-    write_parts(conn, a.id, &content).await?;
+    write_parts(conn, a.id, &Content::stored(a)).await?;
     // Staff and byline-only authors share one set of slugs, so each insert finds one.
     for (pos, author) in a.authors.iter().enumerate() {
         for sql in [

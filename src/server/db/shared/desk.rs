@@ -70,7 +70,8 @@ struct Plan {
     many_by_words: bool,
 }
 
-/// `condition` as a row-by-row check when `walk`, else as a collected list of ids.
+/// An article filter: a row-by-row `EXISTS (ids_of_article)` check when `walk`, else
+/// `a.id IN (list)`, a list collected once.
 fn filter(walk: bool, ids_of_article: &str, list: &str) -> String {
     if walk {
         format!("EXISTS ({ids_of_article})")
