@@ -12,9 +12,10 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 TEST_FLAGS := --release --no-default-features --features ssr,islands
 export LEPTOS_OUTPUT_NAME := gazette
 
-.PHONY: run test build tools test-tools postgres rust-test e2e lint fmt bench soak
+.PHONY: run test build tools test-tools prerequisites prepare compile-server compile-front postgres rust-test e2e lint fmt bench soak
 
-run: tools build
+run: prepare
+	$(MAKE) --no-print-directory build
 	./target/release/gazette
 
 # The release build (server and the newsroom's island bundle; cargo-leptos minifies its
@@ -25,16 +26,35 @@ build:
 	./scripts/build-reader.sh
 	node scripts/finish-build.mjs target/site
 
-tools:
+# The versions of Rust and Node.js, and the wasm32 target: quick, and needed first.
+prerequisites:
+	./scripts/install-tools.sh --prerequisites
+
+tools: prerequisites
 	./scripts/install-tools.sh
 
-test-tools: tools
+test-tools: prerequisites
 	./scripts/install-test-tools.sh
 
-# Installing the test tools (apt, npm) mostly waits on the network and disk, so it runs
-# beside the build rather than before it; the build's output is printed when it ends.
-test: tools postgres
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-tools build
+# What `build` compiles, as plain cargo builds with exactly the arguments cargo-leptos
+# passes (it then finds both done), so they can run while the tools install: on a new
+# machine compiling cargo-leptos alone takes five minutes, mostly on one core.
+compile-server: prerequisites
+	cargo build $(TEST_FLAGS)
+
+compile-front: prerequisites
+	cargo build --package=gazette --lib --target-dir=target/front --target=wasm32-unknown-unknown \
+	  --no-default-features --features=hydrate,islands --profile=wasm-release
+
+# The tools, and the compiling they don't hold up. Outputs are printed as each ends.
+prepare: prerequisites
+	$(MAKE) --no-print-directory -j3 --output-sync=target tools compile-server compile-front
+
+# The test tools (apt, npm: mostly waiting on the network and disk) install beside the
+# build tools and the compiling.
+test: prerequisites postgres
+	$(MAKE) --no-print-directory -j4 --output-sync=target tools test-tools compile-server compile-front
+	$(MAKE) --no-print-directory build
 	$(MAKE) --no-print-directory rust-test e2e CHECK_SHARED_BUILD=1
 
 postgres:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the build tools Gazette needs, skipping any already present at the right version.
+# Installs the build tools Gazette needs, skipping any already present at the right version
+# (with --prerequisites, only checks Rust and Node.js and adds the wasm32 target).
 # Everything comes from the crates.io, npm and Debian registries; nothing is downloaded elsewhere.
 set -euo pipefail
 
@@ -35,6 +36,8 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   echo "==> adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
+# `--prerequisites`: only the checks above and the wasm32 target, which compiling needs.
+[ "${1:-}" = --prerequisites ] && exit 0
 
 # cargo-leptos: its published lock needs a newer rustc for one crate, so build from the
 # crate source with that crate pinned one patch back. no_downloads keeps it from fetching
