@@ -22,7 +22,9 @@ use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sha2::Digest;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::services::ServeDir;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
@@ -169,8 +171,9 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-/// The whole HTTP application for `state`. Outermost first: the page cache (so a hit
-/// costs nothing else), cross-site write refusal, headers, compression of what the cache
+/// The whole HTTP application for `state`. Outermost first: the request id, metrics,
+/// the page cache (so a hit costs nothing more), the request span for logs, body limits
+/// and time-outs, cross-site write refusal, headers, compression of what the cache
 /// doesn't hold, validators, HTML fixes, error statuses, then the routes.
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -240,11 +243,12 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             refuse_cross_site,
         ))
-        .layer(middleware::from_fn_with_state(
-            cache_state,
-            page_cache::serve,
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
         ))
-        .layer(middleware::from_fn(super::metrics::track))
+        .layer(RequestBodyTimeoutLayer::new(REQUEST_TIMEOUT))
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request| {
                 let id = req
@@ -255,15 +259,40 @@ pub fn app(state: AppState) -> Router {
                 tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
             }),
         )
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
+        .layer(middleware::from_fn_with_state(
+            cache_state,
+            page_cache::serve,
         ))
-        .layer(RequestBodyTimeoutLayer::new(REQUEST_TIMEOUT))
-        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(middleware::from_fn(super::metrics::track))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
         .with_state(state)
+}
+
+/// Request ids: this process's random prefix and a counter, unique across instances
+/// for any practical purpose, at the cost of an atomic add (a random UUID per request
+/// cost a system call on the page cache's hot path).
+#[derive(Clone)]
+struct RequestIds {
+    prefix: u64,
+    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl RequestIds {
+    fn new() -> Self {
+        RequestIds {
+            prefix: rand::random(),
+            next: Default::default(),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("{:016x}-{n:x}", self.prefix);
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
+    }
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
