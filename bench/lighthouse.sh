@@ -14,16 +14,11 @@ if ! "$lh" --version 2>/dev/null | grep -qx "$LIGHTHOUSE_NPM_VERSION"; then
   (cd .tools && npm install --no-audit --no-fund --silent "lighthouse@$LIGHTHOUSE_NPM_VERSION")
 fi
 
-port=${PORT:-3196}
-dir=$(mktemp -d)
-DATABASE_URL="sqlite://$dir/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
-  RUST_LOG=warn ./target/release/gazette >"$dir/log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+. bench/serve.sh
+serve_site ${PORT:-3196}
 article=/articles/china-proposes-global-ai-cooperation-framework-amid-rising-tech-tensions
 
-CHROME_PATH=/usr/bin/chromium "$lh" "http://127.0.0.1:$port$article" --quiet \
+CHROME_PATH=/usr/bin/chromium "$lh" "$base$article" --quiet \
   --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage" \
   --output=json --output-path="$dir/report.json" >/dev/null
 node -e '

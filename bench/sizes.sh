@@ -17,14 +17,8 @@ staff_js=$pkg/$(hashed gazette.js)
 staff_wasm=$pkg/$(hashed gazette.wasm)
 size() { wc -c <"$1" | tr -d ' '; }
 
-port=3197
-dir=$(mktemp -d)
-DATABASE_URL="sqlite://$dir/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
-  RUST_LOG=warn ./target/release/gazette >"$dir/log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-base="http://127.0.0.1:$port"
+. bench/serve.sh
+serve_site 3197
 article=/articles/china-proposes-global-ai-cooperation-framework-amid-rising-tech-tensions
 curl -fs -H 'Accept-Encoding: br' "$base$article" -o "$dir/article.br"
 curl -fs "$base$article" -o "$dir/article.html"
