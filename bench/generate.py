@@ -57,7 +57,8 @@ def article(rng, i, now):
 def main():
     n, out = int(sys.argv[1]), sys.argv[2]
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 7)
-    now = datetime.datetime(2026, 11, 28, tzinfo=datetime.timezone.utc)
+    # Dates run back five years from now, so the news sitemap (last 48 hours) has its share.
+    now = datetime.datetime.now(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
     os.makedirs(out, exist_ok=True)
     for i in range(n):
         with open(os.path.join(out, f"a{i:06d}.txt"), "w", encoding="utf-8") as f:

@@ -41,7 +41,8 @@ fi
 
 # cargo-leptos: its published lock needs a newer rustc for one crate, so build from the
 # crate source with that crate pinned one patch back. no_downloads keeps it from fetching
-# wasm-bindgen / wasm-opt binaries from GitHub.
+# wasm-bindgen / wasm-opt binaries from GitHub. It only drives the build, so it is
+# compiled unoptimised and without debug information, the quickest way to have it.
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   echo "==> installing cargo-leptos $CARGO_LEPTOS_VERSION (several minutes)"
   work=$(mktemp -d)
@@ -50,7 +51,7 @@ if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   (
     cd "$work/cargo-leptos-$CARGO_LEPTOS_VERSION"
     cargo update -p cargo-util-schemas --precise 0.14.1
-    cargo install --path . --locked --features no_downloads --debug
+    CARGO_PROFILE_DEV_DEBUG=0 cargo install --path . --locked --features no_downloads --debug
   )
   rm -rf "$work"
 fi
@@ -60,7 +61,7 @@ fi
 wb_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' "$root_dir/Cargo.lock")
 if [ -n "$wb_version" ] && ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
   echo "==> installing wasm-bindgen-cli $wb_version"
-  cargo install wasm-bindgen-cli --version "$wb_version" --force --debug
+  CARGO_PROFILE_DEV_DEBUG=0 cargo install wasm-bindgen-cli --version "$wb_version" --force --debug
 fi
 
 # wasm-opt from npm's binaryen (Debian's binaryen 108 produces a .wasm that fails to hydrate).

@@ -375,6 +375,53 @@ async fn filters_matching_over_a_thousand_articles_still_page_through_every_matc
         }
         assert_eq!(seen.len(), total, "{filter}");
     }
+
+    // Readers' tag and author pages check such a tag or author article by article while
+    // walking the newest first, and search ranks only the newest matches: the pages
+    // still list newest first with nothing repeated, and only what belongs.
+    let number = |slug: &str| {
+        slug.strip_prefix("lighthouse-log-")
+            .map(|n| n.parse::<u32>().unwrap())
+    };
+    for listing in [
+        "/tags/harbour".to_string(),
+        format!("/authors/{}", writer.slug),
+    ] {
+        let first = article_links(&site.get(&listing, None).await.body);
+        let second = article_links(&site.get(&format!("{listing}?page=2"), None).await.body);
+        assert_eq!((first.len(), second.len()), (20, 20), "{listing}");
+        let numbers: Vec<u32> = first
+            .iter()
+            .chain(&second)
+            .filter_map(|s| number(s))
+            .collect();
+        let expected = if listing.starts_with("/tags") { 39 } else { 40 };
+        assert_eq!(numbers.len(), expected, "{listing}: {first:?} {second:?}");
+        assert!(
+            numbers.windows(2).all(|w| w[0] > w[1]),
+            "{listing}: {numbers:?}"
+        );
+        assert_eq!(numbers[0], total as u32 - 1, "{listing}");
+    }
+    let hits = article_links(&site.get("/search?q=lighthouse", None).await.body);
+    assert_eq!(
+        hits.len(),
+        gazette::api::public::SEARCH_RESULTS as usize,
+        "{hits:?}"
+    );
+    assert!(hits.iter().all(|s| number(s).is_some()), "{hits:?}");
+}
+
+/// The distinct article addresses a page links to, in order of first appearance.
+fn article_links(body: &str) -> Vec<String> {
+    let mut links: Vec<String> = Vec::new();
+    for part in body.split("href=\"/articles/").skip(1) {
+        let slug = part.split('"').next().unwrap_or_default().to_string();
+        if !links.contains(&slug) {
+            links.push(slug);
+        }
+    }
+    links
 }
 
 #[tokio::test]
@@ -422,13 +469,16 @@ async fn authors_see_and_count_only_their_own_articles() {
     write(&site, &editor, draft("Editor's draft", "Text.", &[])).await;
     write(&site, &other, draft("Someone else's draft", "Text.", &[])).await;
     let mine = write(&site, &author, draft("Arlo's draft", "Text.", &[])).await;
-    ok(
-        &site,
-        "submit_for_review",
-        json!({ "id": mine.id, "version": mine.version }),
-        &author,
+    let submitted: SavedArticle = serde_json::from_value(
+        ok(
+            &site,
+            "submit_for_review",
+            json!({ "id": mine.id, "version": mine.version }),
+            &author,
+        )
+        .await,
     )
-    .await;
+    .unwrap();
 
     let page = desk(&site, &author, json!({})).await;
     assert_eq!(titles(&page), ["Arlo's draft"]);
@@ -440,6 +490,18 @@ async fn authors_see_and_count_only_their_own_articles() {
     let theirs = desk(&site, &author, json!({ "author": "test-editor" })).await;
     assert!(theirs.rows.is_empty());
     assert_eq!(page.rows[0].authors, [arlo.name]);
+
+    // The counts follow the article when someone else moves it on.
+    ok(
+        &site,
+        "publish_article",
+        json!({ "id": submitted.id, "version": submitted.version }),
+        &editor,
+    )
+    .await;
+    let page = desk(&site, &author, json!({})).await;
+    assert_eq!(page.count(ArticleStatus::Published), 1);
+    assert_eq!(page.count(ArticleStatus::InReview), 0);
 }
 
 #[tokio::test]

@@ -167,7 +167,13 @@ async fn export_then_import_into_an_empty_site_gives_the_same_articles() {
     );
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = gazette_at(&target.url, target.dir.path(), &args);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{}: {}{}",
+        o.status,
+        text(&o.stdout),
+        text(&o.stderr)
+    );
 
     let before = published_articles(&site.store).await;
     let after = published_articles(&open(&target.url).await).await;

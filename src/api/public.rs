@@ -9,13 +9,14 @@ use leptos::prelude::*;
 /// Articles per page on the home, tag and author pages.
 pub const PAGE_SIZE: i64 = 20;
 
+/// Search results shown.
+pub const SEARCH_RESULTS: i64 = 30;
+
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::model::ArticleStatus;
     /// Related articles shown under an article.
     pub const RELATED: i64 = 4;
-    /// Search results shown.
-    pub const SEARCH_RESULTS: i64 = 30;
     use crate::error::AppError;
     pub use crate::server::state::AppState;
     pub use leptos::prelude::expect_context;

@@ -84,6 +84,10 @@ pub fn parse_files(files: &[PathBuf]) -> Result<Vec<(PathBuf, import::Imported)>
     }
 }
 
+/// From this many articles an import is a bulk load, after which the database's
+/// statistics are refreshed.
+const BULK_IMPORT: usize = 1_000;
+
 /// Stores parsed articles. A headline that already exists is refused (all are checked
 /// before any is written) unless `update` replaces it.
 pub async fn import_parsed(
@@ -139,6 +143,12 @@ pub async fn import_parsed(
         .import_articles(&items)
         .await
         .map_err(|e| format!("{e}; nothing was imported"))?;
+    if items.len() >= BULK_IMPORT {
+        store
+            .refresh_statistics()
+            .await
+            .map_err(|e| format!("the articles were imported, but then: {e}"))?;
+    }
     for ((path, _), item) in parsed.iter().zip(&items) {
         println!("{} -> /articles/{}", path.display(), item.slug);
     }

@@ -257,6 +257,9 @@ pub trait MaintenanceStore: Send + Sync {
     async fn content_version(&self) -> Result<i64>;
     /// Open and idle connections in the pool (for `/metrics`).
     fn pool_use(&self) -> (u32, usize);
+    /// After a bulk load: brings the query planner's statistics up to date, so the
+    /// next reads are planned for the data now there (see the backends).
+    async fn refresh_statistics(&self) -> Result<()>;
 }
 
 /// Staff accounts, invites, roles, set-up tokens, passwords, the audit log, failed

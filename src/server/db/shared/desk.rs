@@ -270,10 +270,10 @@ impl DeskStore for Backend {
                     .await?
             }
             Some(user) => {
+                // Each byline row carries its article's status (migration 0016).
                 sqlx::query_as(
-                    "SELECT a.status, COUNT(*) FROM article_authors aa \
-                     JOIN articles a ON a.id = aa.article_id WHERE aa.user_id = $1 \
-                     GROUP BY a.status",
+                    "SELECT status, COUNT(*) FROM article_authors WHERE user_id = $1 \
+                     GROUP BY status",
                 )
                 .bind(user)
                 .fetch_all(&self.pool)

@@ -15,6 +15,10 @@ impl MaintenanceStore for Backend {
         Ok(())
     }
 
+    async fn refresh_statistics(&self) -> Result<()> {
+        Backend::analyze(&self.pool).await
+    }
+
     fn pool_use(&self) -> (u32, usize) {
         (self.pool.size(), self.pool.num_idle())
     }

@@ -8,7 +8,7 @@ use crate::model::{
     Article, ArticleSummary, AuthorProfile, Correction, CorrectionEntry, SearchHit, Tag,
 };
 use crate::server::db::common::{
-    highlight, CorrectionRow, Listing, SlugNameRow, SummaryRow, SUMMARY_SELECT,
+    highlight, CorrectionRow, Listing, SlugNameRow, SummaryRow, MANY_IN_LISTING, SUMMARY_SELECT,
 };
 
 /// Newest articles per tag considered for "related" (see `related_published`).
@@ -23,7 +23,18 @@ impl Backend {
         listing: Listing<'_>,
         page: Option<(i64, i64)>,
     ) -> Result<Vec<ArticleSummary>> {
-        let sql = listing.sql(page.is_some());
+        let walk = match (listing.count_sql(), &listing) {
+            (Some(count), Listing::Tag(slug) | Listing::Author(slug)) => {
+                let n: i64 = sqlx::query_scalar(count)
+                    .bind(*slug)
+                    .bind(MANY_IN_LISTING + 1)
+                    .fetch_one(&self.pool)
+                    .await?;
+                n > MANY_IN_LISTING
+            }
+            _ => false,
+        };
+        let sql = listing.sql(page.is_some(), walk);
         let query = sqlx::query_as::<Db, SummaryRow>(sqlx::AssertSqlSafe(sql));
         let query = match listing {
             Listing::Staff { author_id } => query.bind(author_id),
@@ -84,10 +95,12 @@ impl ReaderStore for Backend {
             .collect())
     }
 
-    /// The articles sharing the most tags with `id`, newest first among equals. Only the
-    /// newest [`RELATED_PER_TAG`] articles of each tag are candidates: a section tag can
-    /// hold a tenth of a big site, and counting shared tags over all of it took a third
-    /// of a second at 100,000 articles.
+    /// The published articles sharing the most tags with `id`, newest first among
+    /// equals. Only the newest [`RELATED_PER_TAG`] articles of each tag are candidates:
+    /// a section tag can hold a tenth of a big site, and counting shared tags over all
+    /// of it took a third of a second at 100,000 articles. Candidates come from the tag
+    /// index alone; whether they are published is asked of the best-ranked few only
+    /// (reading 600 articles to ask it took 17 ms).
     async fn related_published(&self, id: i64, limit: i64) -> Result<Vec<ArticleSummary>> {
         let tags: Vec<(i64,)> =
             sqlx::query_as("SELECT tag_id FROM article_tags WHERE article_id = $1")
@@ -97,9 +110,8 @@ impl ReaderStore for Backend {
         let mut shared: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
         for (tag,) in tags {
             let ids: Vec<(i64,)> = sqlx::query_as(
-                "SELECT x.article_id FROM article_tags x JOIN articles a ON a.id = x.article_id \
-                 WHERE x.tag_id = $1 AND x.article_id <> $2 AND a.status = 'published' \
-                 ORDER BY x.article_id DESC LIMIT $3",
+                "SELECT article_id FROM article_tags WHERE tag_id = $1 AND article_id <> $2 \
+                 ORDER BY article_id DESC LIMIT $3",
             )
             .bind(tag)
             .bind(id)
@@ -112,18 +124,25 @@ impl ReaderStore for Backend {
         }
         let mut ranked: Vec<(i64, i64)> = shared.into_iter().map(|(id, n)| (n, id)).collect();
         ranked.sort_unstable_by(|a, b| b.cmp(a));
-        ranked.truncate(usize::try_from(limit).unwrap_or(0));
-        if ranked.is_empty() {
-            return Ok(Vec::new());
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let mut out: Vec<ArticleSummary> = Vec::with_capacity(limit);
+        for batch in ranked.chunks(limit.max(1) * 4) {
+            if out.len() >= limit {
+                break;
+            }
+            let ids: Vec<String> = batch.iter().map(|(_, id)| id.to_string()).collect();
+            // The ids are integers the database just gave us, so they can be written inline.
+            let sql = format!(
+                "{SUMMARY_SELECT} WHERE a.id IN ({}) AND a.status = 'published'",
+                ids.join(", ")
+            );
+            let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&self.pool)
+                .await?;
+            let mut found: Vec<ArticleSummary> = rows.into_iter().map(Into::into).collect();
+            found.sort_by_key(|a| batch.iter().position(|(_, id)| *id == a.id));
+            out.extend(found.into_iter().take(limit - out.len()));
         }
-        let ids: Vec<String> = ranked.iter().map(|(_, id)| id.to_string()).collect();
-        // The ids are integers the database just gave us, so they can be written inline.
-        let sql = format!("{SUMMARY_SELECT} WHERE a.id IN ({})", ids.join(", "));
-        let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await?;
-        let mut out: Vec<ArticleSummary> = rows.into_iter().map(Into::into).collect();
-        out.sort_by_key(|a| ranked.iter().position(|(_, id)| *id == a.id));
         Ok(out)
     }
 

@@ -135,7 +135,8 @@ impl SiteStore for Backend {
 
     async fn published_language_links(&self) -> Result<Vec<LanguageLink>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{LINK_SELECT} AND (language IS NOT NULL OR translation_group IS NOT NULL) ORDER BY id"
+            "{LINK_SELECT} AND language IS NOT NULL \
+             UNION {LINK_SELECT} AND translation_group IS NOT NULL ORDER BY id"
         )))
         .fetch_all(&self.pool)
         .await?)

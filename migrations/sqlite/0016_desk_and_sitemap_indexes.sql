@@ -1,0 +1,23 @@
+-- The desk counts one writer's articles by status ("mine"). Joining each of a writer's
+-- 20,000 articles to read its status took about 100 ms at 100,000 articles; each
+-- byline row now carries its article's status, kept equal by the triggers below, so
+-- the count reads one index.
+ALTER TABLE article_authors ADD COLUMN status TEXT NOT NULL DEFAULT 'draft';
+UPDATE article_authors SET status = (SELECT status FROM articles WHERE id = article_authors.article_id);
+CREATE INDEX article_authors_user_status ON article_authors(user_id, status);
+
+CREATE TRIGGER article_authors_status_insert AFTER INSERT ON article_authors
+BEGIN
+    UPDATE article_authors SET status = (SELECT status FROM articles WHERE id = NEW.article_id)
+    WHERE article_id = NEW.article_id AND user_id = NEW.user_id;
+END;
+
+CREATE TRIGGER articles_status_to_authors AFTER UPDATE OF status ON articles
+WHEN NEW.status <> OLD.status
+BEGIN
+    UPDATE article_authors SET status = NEW.status WHERE article_id = NEW.id;
+END;
+
+-- The sitemaps read which published articles have a language of their own; only those
+-- are indexed (a scan of every article took 126 ms at 100,000 on PostgreSQL).
+CREATE INDEX articles_own_language ON articles(status) WHERE language IS NOT NULL;
