@@ -210,9 +210,12 @@ impl SqliteStore {
         let Some(oldest) = oldest else {
             return Ok(Vec::new());
         };
+        // CROSS JOIN keeps SQLite reading the index's matches and looking each article up;
+        // left to choose, it walked every published article and asked the index about
+        // each (4.9 s at 100,000 articles instead of 13 ms).
         let ranked: Vec<(i64,)> = sqlx::query_as(
             "SELECT article_search.rowid FROM article_search \
-             JOIN articles p ON p.id = article_search.rowid \
+             CROSS JOIN articles p ON p.id = article_search.rowid \
              WHERE article_search MATCH $1 AND article_search.rowid >= $2 \
              AND p.status = 'published' \
              ORDER BY bm25(article_search, 10.0, 4.0, 1.0, 3.0, 2.0) LIMIT $3",

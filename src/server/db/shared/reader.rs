@@ -132,14 +132,17 @@ impl ReaderStore for Backend {
             }
             let ids: Vec<String> = batch.iter().map(|(_, id)| id.to_string()).collect();
             // The ids are integers the database just gave us, so they can be written inline.
-            let sql = format!(
-                "{SUMMARY_SELECT} WHERE a.id IN ({}) AND a.status = 'published'",
-                ids.join(", ")
-            );
+            // Whether each is published is checked here: given the status as well, SQLite
+            // walked every published article looking for the ids (11 ms at 100,000).
+            let sql = format!("{SUMMARY_SELECT} WHERE a.id IN ({})", ids.join(", "));
             let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .fetch_all(&self.pool)
                 .await?;
-            let mut found: Vec<ArticleSummary> = rows.into_iter().map(Into::into).collect();
+            let mut found: Vec<ArticleSummary> = rows
+                .into_iter()
+                .map(ArticleSummary::from)
+                .filter(|a| a.status == crate::model::ArticleStatus::Published)
+                .collect();
             found.sort_by_key(|a| batch.iter().position(|(_, id)| *id == a.id));
             out.extend(found.into_iter().take(limit - out.len()));
         }
