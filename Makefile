@@ -12,7 +12,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 TEST_FLAGS := --release --no-default-features --features ssr,islands
 export LEPTOS_OUTPUT_NAME := gazette
 
-.PHONY: run test build tools test-tools prerequisites prepare compile-server compile-front postgres rust-test e2e lint fmt bench soak
+.PHONY: run test build tools test-tools prerequisites prepare compile-server compile-server-and-tests compile-front postgres rust-test e2e lint fmt bench soak
 
 run: prepare
 	$(MAKE) --no-print-directory build
@@ -50,12 +50,20 @@ compile-front: prerequisites
 prepare: prerequisites
 	$(MAKE) --no-print-directory -j3 --output-sync=target tools compile-server compile-front
 
+# The server and the tests in one cargo run: Gazette's library and its unit tests then
+# compile at once, each on a core, instead of one after the other.
+compile-server-and-tests: prerequisites
+	cargo build $(TEST_FLAGS) --bins --tests
+
 # The test tools (apt, npm: mostly waiting on the network and disk) install beside the
-# build tools and the compiling.
+# build tools and the compiling. The server build alone then must find everything
+# compiled: a crate it compiles again means the tests' dependencies turned on features
+# the server lacks (see scripts/test-build.sh).
 test: prerequisites postgres
-	$(MAKE) --no-print-directory -j4 --output-sync=target tools test-tools compile-server compile-front
+	$(MAKE) --no-print-directory -j4 --output-sync=target tools test-tools compile-server-and-tests compile-front
+	CHECK_SHARED_BUILD=1 ./scripts/test-build.sh --server $(TEST_FLAGS)
 	$(MAKE) --no-print-directory build
-	$(MAKE) --no-print-directory rust-test e2e CHECK_SHARED_BUILD=1
+	$(MAKE) --no-print-directory rust-test e2e
 
 postgres:
 	./scripts/wait-for-postgres.sh $(PG_TEST_URL)

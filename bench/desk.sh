@@ -42,6 +42,11 @@ sql "UPDATE articles SET status = 'scheduled', scheduled_at = '2027-06-01T12:00:
      WHERE id % 500 = 3 AND status = 'published'"
 echo "articles: $(sql "SELECT COUNT(*) FROM articles")"
 
+# The tag on most articles (a section, walked) and the one on fewest (collected).
+tag_by_use="SELECT t.slug FROM tags t JOIN article_tags x ON x.tag_id = t.id GROUP BY t.slug ORDER BY COUNT(*)"
+big_tag=$(sql "$tag_by_use DESC LIMIT 1")
+small_tag=$(sql "$tag_by_use ASC LIMIT 1")
+
 jar=$(mktemp)
 LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$root/target/site" RUST_LOG=warn "$bin" &
 server=$!
@@ -63,7 +68,8 @@ for path in \
   "/admin?view=review" \
   "/admin?author=desk-writer-3" \
   "/admin?mine=1&status=in_review" \
-  "/admin?tag=harbour-council" \
+  "/admin?tag=$big_tag" \
+  "/admin?tag=$small_tag" \
   "/admin?q=lighthouse" \
   "/admin?q=harbour+budget+ferry" \
   "/admin?sort=published&from=2024-01-01&to=2024-01-31" \

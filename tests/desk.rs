@@ -352,20 +352,24 @@ async fn filters_matching_over_a_thousand_articles_still_page_through_every_matc
         .await
         .unwrap();
 
-    for filter in [
-        json!({ "author": writer.slug }),
-        json!({ "q": "lighthouse" }),
+    // The tag also holds the wire copy.
+    for (filter, expected) in [
+        (json!({ "author": writer.slug }), total),
+        (json!({ "q": "lighthouse" }), total),
+        (json!({ "tag": "harbour" }), total + 1),
     ] {
         let mut seen = std::collections::HashSet::new();
         let mut page = desk(&site, &editor, filter.clone()).await;
         loop {
             for row in &page.rows {
-                assert!(
-                    row.title.starts_with("Lighthouse log"),
-                    "{filter}: {}",
-                    row.title
-                );
-                assert_eq!(row.authors, std::slice::from_ref(&writer.name));
+                if row.title != "Wire copy" || expected == total {
+                    assert!(
+                        row.title.starts_with("Lighthouse log"),
+                        "{filter}: {}",
+                        row.title
+                    );
+                    assert_eq!(row.authors, std::slice::from_ref(&writer.name));
+                }
                 assert!(seen.insert(row.id), "{filter}: {} twice", row.title);
             }
             let Some(next) = page.next else { break };
@@ -373,7 +377,7 @@ async fn filters_matching_over_a_thousand_articles_still_page_through_every_matc
             query["after"] = json!(next);
             page = desk(&site, &editor, query).await;
         }
-        assert_eq!(seen.len(), total, "{filter}");
+        assert_eq!(seen.len(), expected, "{filter}");
     }
 
     // Readers' tag and author pages check such a tag or author article by article while

@@ -54,7 +54,7 @@ fn order_key(order: DeskOrder) -> (&'static str, &'static str, bool) {
     }
 }
 
-/// Above this many matching articles, a filter (an author, search words) is checked row
+/// Above this many matching articles, a filter (an author, a tag, search words) is checked row
 /// by row while walking the desk's order, so a page is found after a few hundred rows;
 /// at or below it the matches are collected first and sorted, since a walk would pass
 /// over most of the table. Measured on 100,000 articles, where collecting the 20,000
@@ -68,6 +68,10 @@ struct Plan {
     many_by_author: bool,
     /// The search words match many articles.
     many_by_words: bool,
+    /// The tag filter matches many articles.
+    many_by_tag: bool,
+    /// A filter matches no article at all, so neither does the query.
+    nothing: bool,
 }
 
 /// An article filter: a row-by-row `EXISTS (ids_of_article)` check when `walk`, else
@@ -127,9 +131,16 @@ fn desk_sql(q: &DeskQuery<'_>, plan: Plan) -> (String, Vec<Arg>) {
     }
     if let Some(slug) = q.tag_slug {
         let n = next(Arg::Text(slug.into()), &mut args);
-        conditions.push(format!(
-            "a.id IN (SELECT at.article_id FROM article_tags at \
-             JOIN tags t ON t.id = at.tag_id WHERE t.slug = ${n})"
+        conditions.push(filter(
+            plan.many_by_tag,
+            &format!(
+                "SELECT 1 FROM article_tags at WHERE at.article_id = a.id \
+                 AND at.tag_id = (SELECT id FROM tags WHERE slug = ${n})"
+            ),
+            &format!(
+                "SELECT at.article_id FROM article_tags at \
+                 JOIN tags t ON t.id = at.tag_id WHERE t.slug = ${n}"
+            ),
         ));
     }
     if let Some(from) = q.from {
@@ -171,11 +182,12 @@ fn desk_sql(q: &DeskQuery<'_>, plan: Plan) -> (String, Vec<Arg>) {
 }
 
 impl Backend {
-    /// Whether the author and search filters match more than [`MANY_MATCHES`] articles
+    /// Whether the author, tag and search filters match more than [`MANY_MATCHES`] articles
     /// (counting stops there, so asking costs at most that many index entries).
     async fn desk_plan(&self, q: &DeskQuery<'_>) -> Result<Plan> {
         let mut plan = Plan::default();
         let many = |n: i64| n > MANY_MATCHES;
+        let mut counts = Vec::new();
         if let Some(user) = q.byline {
             let n: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM (SELECT 1 FROM article_authors WHERE user_id = $1 \
@@ -186,6 +198,7 @@ impl Backend {
             .fetch_one(&self.pool)
             .await?;
             plan.many_by_author = many(n);
+            counts.push(n);
         }
         if let Some(slug) = q.author_slug {
             let n: i64 = sqlx::query_scalar(
@@ -199,12 +212,27 @@ impl Backend {
             .fetch_one(&self.pool)
             .await?;
             plan.many_by_author = plan.many_by_author || many(n);
+            counts.push(n);
+        }
+        if let Some(slug) = q.tag_slug {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM article_tags at \
+                 JOIN tags t ON t.id = at.tag_id WHERE t.slug = $1 LIMIT $2) x",
+            )
+            .bind(slug)
+            .bind(MANY_MATCHES + 1)
+            .fetch_one(&self.pool)
+            .await?;
+            plan.many_by_tag = many(n);
+            counts.push(n);
         }
         if !q.terms.is_empty() {
             let words = Backend::desk_words(q.terms);
             let n = Backend::desk_match_count(&self.pool, &words, MANY_MATCHES + 1).await?;
             plan.many_by_words = many(n);
+            counts.push(n);
         }
+        plan.nothing = counts.contains(&0);
         Ok(plan)
     }
 }
@@ -213,6 +241,9 @@ impl Backend {
 impl DeskStore for Backend {
     async fn desk_rows(&self, q: &DeskQuery<'_>) -> Result<Vec<DeskRow>> {
         let plan = self.desk_plan(q).await?;
+        if plan.nothing {
+            return Ok(Vec::new());
+        }
         let (sql, args) = desk_sql(q, plan);
         let mut query = sqlx::query_as::<Db, DeskRowSql>(sqlx::AssertSqlSafe(sql));
         for arg in args {
