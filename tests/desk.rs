@@ -32,35 +32,28 @@ fn draft(title: &str, body: &str, tags: &[&str]) -> ArticleDraft {
 
 /// Creates an article through the API as the cookie's user.
 async fn write(site: &Site, cookie: &str, d: ArticleDraft) -> SavedArticle {
-    let v = ok(
-        site,
-        "save_article",
-        json!({ "id": null, "base_version": null, "draft": d }),
-        cookie,
-    )
-    .await;
+    let v = site
+        .call_ok(
+            "save_article",
+            json!({ "id": null, "base_version": null, "draft": d }),
+            cookie,
+        )
+        .await;
     serde_json::from_value(v).unwrap()
 }
 
-async fn ok(site: &Site, name: &str, args: Value, cookie: &str) -> Value {
-    let r = site.call(name, args, Some(cookie)).await;
-    assert_eq!(r.status, 200, "{name}: {}", r.body);
-    serde_json::from_str(&r.body).unwrap()
-}
-
 async fn desk(site: &Site, cookie: &str, filter: Value) -> DeskPage {
-    serde_json::from_value(ok(site, "list_desk", json!({ "filter": filter }), cookie).await)
-        .unwrap()
+    serde_json::from_value(
+        site.call_ok("list_desk", json!({ "filter": filter }), cookie)
+            .await,
+    )
+    .unwrap()
 }
 
 async fn queue(site: &Site, cookie: &str, filter: Value) -> DeskPage {
-    let v = ok(
-        site,
-        "list_review_queue",
-        json!({ "filter": filter }),
-        cookie,
-    )
-    .await;
+    let v = site
+        .call_ok("list_review_queue", json!({ "filter": filter }), cookie)
+        .await;
     serde_json::from_value(v).unwrap()
 }
 
@@ -81,11 +74,11 @@ async fn the_desk_filters_by_status_and_counts_every_status() {
     let live = write(&site, &editor, draft("Live piece", "Text.", &[])).await;
     let later = write(&site, &editor, draft("Later piece", "Text.", &[])).await;
     let args = |s: &SavedArticle| json!({ "id": s.id, "version": s.version });
-    ok(&site, "submit_for_review", args(&review), &editor).await;
-    ok(&site, "publish_article", args(&live), &editor).await;
+    site.call_ok("submit_for_review", args(&review), &editor)
+        .await;
+    site.call_ok("publish_article", args(&live), &editor).await;
     let when = (Utc::now() + Duration::hours(3)).to_rfc3339();
-    ok(
-        &site,
+    site.call_ok(
         "schedule_article",
         json!({ "id": later.id, "version": later.version, "at": when }),
         &editor,
@@ -287,8 +280,7 @@ async fn scheduled_articles_are_listed_soonest_first_with_their_times() {
     let times = [(late, Duration::hours(5)), (soon, Duration::hours(1))];
     for (a, later) in &times {
         let when = now_plus(*later);
-        ok(
-            &site,
+        site.call_ok(
             "schedule_article",
             json!({ "id": a.id, "version": a.version, "at": when.to_rfc3339() }),
             &editor,
@@ -474,8 +466,7 @@ async fn authors_see_and_count_only_their_own_articles() {
     write(&site, &other, draft("Someone else's draft", "Text.", &[])).await;
     let mine = write(&site, &author, draft("Arlo's draft", "Text.", &[])).await;
     let submitted: SavedArticle = serde_json::from_value(
-        ok(
-            &site,
+        site.call_ok(
             "submit_for_review",
             json!({ "id": mine.id, "version": mine.version }),
             &author,
@@ -496,8 +487,7 @@ async fn authors_see_and_count_only_their_own_articles() {
     assert_eq!(page.rows[0].authors, [arlo.name]);
 
     // The counts follow the article when someone else moves it on.
-    ok(
-        &site,
+    site.call_ok(
         "publish_article",
         json!({ "id": submitted.id, "version": submitted.version }),
         &editor,
@@ -517,14 +507,15 @@ async fn the_review_queue_lists_articles_in_review_longest_waiting_first() {
     let second = write(&site, &author, draft("Submitted second", "Text.", &[])).await;
     write(&site, &author, draft("Still a draft", "Text.", &[])).await;
     let submit = |s: &SavedArticle| json!({ "id": s.id, "version": s.version });
-    let first: SavedArticle =
-        serde_json::from_value(ok(&site, "submit_for_review", submit(&first), &author).await)
-            .unwrap();
-    ok(&site, "submit_for_review", submit(&second), &author).await;
+    let first: SavedArticle = serde_json::from_value(
+        site.call_ok("submit_for_review", submit(&first), &author)
+            .await,
+    )
+    .unwrap();
+    site.call_ok("submit_for_review", submit(&second), &author)
+        .await;
     // An edit while in review doesn't send the article to the back of the queue.
-    ok(
-        &site,
-        "save_article",
+    site.call_ok("save_article",
         json!({ "id": first.id, "base_version": first.version, "draft": draft("Submitted first", "Fixed a typo.", &[]) }),
         &editor,
     )
@@ -663,7 +654,9 @@ async fn an_open_editor_learns_who_else_has_the_article_open() {
     let beat = |cookie: String| {
         let site = &site;
         async move {
-            let v = ok(site, "editor_heartbeat", json!({ "id": id }), &cookie).await;
+            let v = site
+                .call_ok("editor_heartbeat", json!({ "id": id }), &cookie)
+                .await;
             serde_json::from_value::<Vec<EditorPresence>>(v).unwrap()
         }
     };
@@ -680,7 +673,8 @@ async fn an_open_editor_learns_who_else_has_the_article_open() {
     );
     // Later beats keep the time the article was opened.
     assert_eq!(beat(second.clone()).await[0].since, opened);
-    ok(&site, "leave_editor", json!({ "id": id }), &second).await;
+    site.call_ok("leave_editor", json!({ "id": id }), &second)
+        .await;
     assert!(beat(first.clone()).await.is_empty(), "gone once closed");
 }
 

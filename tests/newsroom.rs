@@ -161,12 +161,6 @@ fn admin_functions(id: i64, version: i64) -> Vec<(&'static str, Value, Permissio
     ]
 }
 
-async fn call_ok(site: &Site, name: &str, args: Value, cookie: &str) -> Value {
-    let r = site.call(name, args, Some(cookie)).await;
-    assert_eq!(r.status, 200, "{name}: {}", r.body);
-    serde_json::from_str(&r.body).unwrap()
-}
-
 #[tokio::test]
 async fn every_registered_server_function_is_public_or_in_the_permission_table() {
     let _site = Site::new().await;
@@ -295,7 +289,7 @@ async fn authors_work_only_on_their_own_drafts() {
             "{name}"
         );
     }
-    let listed = call_ok(&site, "list_articles", json!({}), &author).await;
+    let listed = site.call_ok("list_articles", json!({}), &author).await;
     let titles: Vec<_> = listed
         .as_array()
         .unwrap()
@@ -305,21 +299,21 @@ async fn authors_work_only_on_their_own_drafts() {
     assert_eq!(titles, vec!["Author's piece"]);
 
     // The author submits; the editor publishes; then the author can no longer edit it.
-    let submitted = call_ok(
-        &site,
-        "submit_for_review",
-        json!({ "id": mine.id, "version": mine.version }),
-        &author,
-    )
-    .await;
+    let submitted = site
+        .call_ok(
+            "submit_for_review",
+            json!({ "id": mine.id, "version": mine.version }),
+            &author,
+        )
+        .await;
     assert_eq!(submitted["status"], "in_review");
-    let published = call_ok(
-        &site,
-        "publish_article",
-        json!({ "id": mine.id, "version": submitted["version"] }),
-        &editor,
-    )
-    .await;
+    let published = site
+        .call_ok(
+            "publish_article",
+            json!({ "id": mine.id, "version": submitted["version"] }),
+            &editor,
+        )
+        .await;
     assert_eq!(published["status"], "published");
     let r = site
         .call("save_article", json!({ "id": mine.id, "base_version": published["version"], "draft": sample_draft("Sneaky edit") }), Some(&author))
@@ -338,13 +332,13 @@ async fn the_workflow_refuses_impossible_moves() {
     let site = Site::new().await;
     let editor = site.session(Role::Editor).await;
     let a = site.saved(&editor, "Moves").await;
-    let p = call_ok(
-        &site,
-        "publish_article",
-        json!({ "id": a.id, "version": a.version }),
-        &editor,
-    )
-    .await;
+    let p = site
+        .call_ok(
+            "publish_article",
+            json!({ "id": a.id, "version": a.version }),
+            &editor,
+        )
+        .await;
     let r = site
         .call(
             "submit_for_review",
@@ -359,13 +353,13 @@ async fn the_workflow_refuses_impossible_moves() {
         "{}",
         r.body
     );
-    let archived = call_ok(
-        &site,
-        "archive_article",
-        json!({ "id": a.id, "version": p["version"] }),
-        &editor,
-    )
-    .await;
+    let archived = site
+        .call_ok(
+            "archive_article",
+            json!({ "id": a.id, "version": p["version"] }),
+            &editor,
+        )
+        .await;
     assert_eq!(archived["status"], "archived");
     assert_eq!(
         site.get(&format!("/articles/{}", a.slug), None)
@@ -384,8 +378,7 @@ async fn ai_generated_articles_need_a_reviewing_editor_to_publish() {
     d.level = AiLevel::GeneratedReviewed;
     d.reviewer = None;
     let s: SavedArticle = serde_json::from_value(
-        call_ok(
-            &site,
+        site.call_ok(
             "save_article",
             json!({ "id": null, "base_version": null, "draft": draft }),
             &editor,
@@ -415,15 +408,14 @@ async fn ai_generated_articles_need_a_reviewing_editor_to_publish() {
     let d = draft.disclosure.as_mut().unwrap();
     d.level = AiLevel::GeneratedReviewed;
     d.reviewer = Some("Erin Editor".into());
-    let s2 = call_ok(
-        &site,
-        "save_article",
-        json!({ "id": s.id, "base_version": s.version, "draft": draft }),
-        &editor,
-    )
-    .await;
-    call_ok(
-        &site,
+    let s2 = site
+        .call_ok(
+            "save_article",
+            json!({ "id": s.id, "base_version": s.version, "draft": draft }),
+            &editor,
+        )
+        .await;
+    site.call_ok(
         "publish_article",
         json!({ "id": s.id, "version": s2["version"] }),
         &editor,
@@ -446,13 +438,13 @@ async fn scheduled_articles_go_live_once_when_due() {
         .await;
     assert_eq!(r.status, 422);
     let at = chrono::Utc::now() + chrono::Duration::minutes(30);
-    let s = call_ok(
-        &site,
-        "schedule_article",
-        json!({ "id": a.id, "version": a.version, "at": at.to_rfc3339() }),
-        &editor,
-    )
-    .await;
+    let s = site
+        .call_ok(
+            "schedule_article",
+            json!({ "id": a.id, "version": a.version, "at": at.to_rfc3339() }),
+            &editor,
+        )
+        .await;
     assert_eq!(s["status"], "scheduled");
     assert_eq!(
         site.get("/articles/embargoed-report", None).await.status,
@@ -504,8 +496,7 @@ async fn corrections_are_appended_shown_and_dated() {
         )
         .await;
     assert_eq!(r.status, 422, "drafts have no corrections");
-    call_ok(
-        &site,
+    site.call_ok(
         "publish_article",
         json!({ "id": a.id, "version": a.version }),
         &editor,
@@ -514,8 +505,7 @@ async fn corrections_are_appended_shown_and_dated() {
     let before = site.store.article_by_id(a.id).await.unwrap().unwrap();
     assert!(before.reader_modified().is_none());
 
-    call_ok(
-        &site,
+    site.call_ok(
         "add_correction",
         json!({ "id": a.id, "note": "A typo in the mayor's name.", "minor": true }),
         &editor,
@@ -527,8 +517,7 @@ async fn corrections_are_appended_shown_and_dated() {
         "a minor correction doesn't move 'Updated'"
     );
 
-    call_ok(
-        &site,
+    site.call_ok(
         "add_correction",
         json!({ "id": a.id, "note": "The bridge opens on Tuesday, not Monday." }),
         &editor,
@@ -558,14 +547,16 @@ async fn history_diffs_and_restores_revisions() {
     let a = site.saved(&editor, "First headline").await;
     let mut second = sample_draft("Second headline");
     second.body = "A new body.".into();
-    let v2 = call_ok(
-        &site,
-        "save_article",
-        json!({ "id": a.id, "base_version": a.version, "draft": second }),
-        &editor,
-    )
-    .await;
-    let history = call_ok(&site, "list_revisions", json!({ "id": a.id }), &editor).await;
+    let v2 = site
+        .call_ok(
+            "save_article",
+            json!({ "id": a.id, "base_version": a.version, "draft": second }),
+            &editor,
+        )
+        .await;
+    let history = site
+        .call_ok("list_revisions", json!({ "id": a.id }), &editor)
+        .await;
     let versions: Vec<i64> = history
         .as_array()
         .unwrap()
@@ -575,13 +566,13 @@ async fn history_diffs_and_restores_revisions() {
     assert_eq!(versions, vec![2, 1]);
     assert_eq!(history[0]["by"], "Test editor");
 
-    let diff = call_ok(
-        &site,
-        "diff_revisions",
-        json!({ "id": a.id, "from": 1, "to": 2 }),
-        &editor,
-    )
-    .await;
+    let diff = site
+        .call_ok(
+            "diff_revisions",
+            json!({ "id": a.id, "from": 1, "to": 2 }),
+            &editor,
+        )
+        .await;
     let fields: Vec<&str> = diff
         .as_array()
         .unwrap()
@@ -591,13 +582,13 @@ async fn history_diffs_and_restores_revisions() {
     assert_eq!(fields, vec!["Headline", "Body"]);
     assert!(diff[0]["lines"].to_string().contains("Second headline"));
 
-    let restored = call_ok(
-        &site,
-        "restore_revision",
-        json!({ "id": a.id, "revision": 1, "base_version": v2["version"] }),
-        &editor,
-    )
-    .await;
+    let restored = site
+        .call_ok(
+            "restore_revision",
+            json!({ "id": a.id, "revision": 1, "base_version": v2["version"] }),
+            &editor,
+        )
+        .await;
     assert_eq!(restored["version"], 3);
     let now = site.store.article_by_id(a.id).await.unwrap().unwrap();
     assert_eq!(now.title, "First headline");
@@ -641,8 +632,7 @@ async fn the_editor_page_holds_the_article_and_offers_corrections_once_published
     assert!(!draft.body.contains("id=\"ed-q-2\""));
     assert!(!draft.body.contains("Add a correction"));
 
-    call_ok(
-        &site,
+    site.call_ok(
         "publish_article",
         json!({ "id": a.id, "version": a.version }),
         &editor,

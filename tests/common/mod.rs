@@ -313,6 +313,18 @@ impl Site {
             .await
     }
 
+    /// Calls server function `name` as `cookie`'s user, expecting success; its JSON answer.
+    pub async fn call_ok(
+        &self,
+        name: &str,
+        args: serde_json::Value,
+        cookie: &str,
+    ) -> serde_json::Value {
+        let r = self.call(name, args, Some(cookie)).await;
+        assert_eq!(r.status, 200, "{name}: {}", r.body);
+        serde_json::from_str(&r.body).unwrap()
+    }
+
     pub async fn post_form(&self, path: &str, form: &str, cookie: Option<&str>) -> Reply {
         let mut req =
             Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");

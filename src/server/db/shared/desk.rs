@@ -4,7 +4,7 @@
 
 use super::{Backend, Db};
 use crate::model::{ArticleStatus, Author, DeskRow, DeskSort, EditorPresence, Tag};
-use crate::server::db::common::SlugNameRow;
+use crate::server::db::common::{walk_or_collect, SlugFilter, SlugNameRow, MANY_MATCHES};
 use crate::server::db::{DeskOrder, DeskQuery, DeskStore, Result};
 use chrono::{DateTime, Utc};
 
@@ -54,13 +54,6 @@ fn order_key(order: DeskOrder) -> (&'static str, &'static str, bool) {
     }
 }
 
-/// Above this many matching articles, a filter (an author, a tag, search words) is checked row
-/// by row while walking the desk's order, so a page is found after a few hundred rows;
-/// at or below it the matches are collected first and sorted, since a walk would pass
-/// over most of the table. Measured on 100,000 articles, where collecting the 20,000
-/// articles of one author and sorting them took 150 ms.
-const MANY_MATCHES: i64 = 1_000;
-
 /// How a desk query checks its costlier filters (see [`MANY_MATCHES`]).
 #[derive(Clone, Copy, Default)]
 struct Plan {
@@ -72,16 +65,6 @@ struct Plan {
     many_by_tag: bool,
     /// A filter matches no article at all, so neither does the query.
     nothing: bool,
-}
-
-/// An article filter: a row-by-row `EXISTS (ids_of_article)` check when `walk`, else
-/// `a.id IN (list)`, a list collected once.
-fn filter(walk: bool, ids_of_article: &str, list: &str) -> String {
-    if walk {
-        format!("EXISTS ({ids_of_article})")
-    } else {
-        format!("a.id IN ({list})")
-    }
 }
 
 /// Adds a value and returns its `$n`.
@@ -104,44 +87,20 @@ fn desk_sql(q: &DeskQuery<'_>, plan: Plan) -> (String, Vec<Arg>) {
     }
     if let Some(user) = q.byline {
         let n = next(Arg::Int(user), &mut args);
-        conditions.push(filter(
+        conditions.push(walk_or_collect(
             plan.many_by_author,
             &format!("SELECT 1 FROM article_authors WHERE article_id = a.id AND user_id = ${n}"),
             &format!("SELECT article_id FROM article_authors WHERE user_id = ${n}"),
         ));
     }
-    if let Some(slug) = q.author_slug {
-        // Staff and byline-only authors share one set of slugs.
-        let n = next(Arg::Text(slug.into()), &mut args);
-        conditions.push(filter(
-            plan.many_by_author,
-            &format!(
-                "SELECT 1 FROM article_authors aa JOIN users u ON u.id = aa.user_id \
-                 WHERE aa.article_id = a.id AND u.slug = ${n} \
-                 UNION ALL SELECT 1 FROM article_bylines ab JOIN bylines b ON b.id = ab.byline_id \
-                 WHERE ab.article_id = a.id AND b.slug = ${n}"
-            ),
-            &format!(
-                "SELECT aa.article_id FROM article_authors aa \
-                 JOIN users u ON u.id = aa.user_id WHERE u.slug = ${n} \
-                 UNION ALL SELECT ab.article_id FROM article_bylines ab \
-                 JOIN bylines b ON b.id = ab.byline_id WHERE b.slug = ${n}"
-            ),
-        ));
-    }
-    if let Some(slug) = q.tag_slug {
-        let n = next(Arg::Text(slug.into()), &mut args);
-        conditions.push(filter(
-            plan.many_by_tag,
-            &format!(
-                "SELECT 1 FROM article_tags at WHERE at.article_id = a.id \
-                 AND at.tag_id = (SELECT id FROM tags WHERE slug = ${n})"
-            ),
-            &format!(
-                "SELECT at.article_id FROM article_tags at \
-                 JOIN tags t ON t.id = at.tag_id WHERE t.slug = ${n}"
-            ),
-        ));
+    for (filter, slug, walk) in [
+        (SlugFilter::Author, q.author_slug, plan.many_by_author),
+        (SlugFilter::Tag, q.tag_slug, plan.many_by_tag),
+    ] {
+        if let Some(slug) = slug {
+            let n = next(Arg::Text(slug.into()), &mut args);
+            conditions.push(walk_or_collect(walk, &filter.check(n), &filter.ids(n)));
+        }
     }
     if let Some(from) = q.from {
         let n = next(Arg::Time(from), &mut args);
@@ -154,7 +113,7 @@ fn desk_sql(q: &DeskQuery<'_>, plan: Plan) -> (String, Vec<Arg>) {
     if !q.terms.is_empty() {
         let n = next(Arg::Text(Backend::desk_words(q.terms)), &mut args);
         let (row, list) = Backend::desk_match(n);
-        conditions.push(filter(plan.many_by_words, &row, &list));
+        conditions.push(walk_or_collect(plan.many_by_words, &row, &list));
     }
     let backwards = matches!(q.cursor, Some((_, true)));
     // Walking backwards reverses the order; the caller gets the rows turned back.
@@ -201,28 +160,12 @@ impl Backend {
             counts.push(n);
         }
         if let Some(slug) = q.author_slug {
-            let n: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM article_authors aa \
-                 JOIN users u ON u.id = aa.user_id WHERE u.slug = $1 \
-                 UNION ALL SELECT 1 FROM article_bylines ab \
-                 JOIN bylines b ON b.id = ab.byline_id WHERE b.slug = $1 LIMIT $2) x",
-            )
-            .bind(slug)
-            .bind(MANY_MATCHES + 1)
-            .fetch_one(&self.pool)
-            .await?;
+            let n = self.slug_matches(SlugFilter::Author, slug).await?;
             plan.many_by_author = plan.many_by_author || many(n);
             counts.push(n);
         }
         if let Some(slug) = q.tag_slug {
-            let n: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM article_tags at \
-                 JOIN tags t ON t.id = at.tag_id WHERE t.slug = $1 LIMIT $2) x",
-            )
-            .bind(slug)
-            .bind(MANY_MATCHES + 1)
-            .fetch_one(&self.pool)
-            .await?;
+            let n = self.slug_matches(SlugFilter::Tag, slug).await?;
             plan.many_by_tag = many(n);
             counts.push(n);
         }

@@ -8,7 +8,8 @@ use crate::model::{
     Article, ArticleSummary, AuthorProfile, Correction, CorrectionEntry, SearchHit, Tag,
 };
 use crate::server::db::common::{
-    highlight, CorrectionRow, Listing, SlugNameRow, SummaryRow, MANY_IN_LISTING, SUMMARY_SELECT,
+    highlight, CorrectionRow, Listing, SlugFilter, SlugNameRow, SummaryRow, MANY_MATCHES,
+    SUMMARY_SELECT,
 };
 
 /// Newest articles per tag considered for "related" (see `related_published`).
@@ -23,16 +24,9 @@ impl Backend {
         listing: Listing<'_>,
         page: Option<(i64, i64)>,
     ) -> Result<Vec<ArticleSummary>> {
-        let walk = match (listing.count_sql(), &listing) {
-            (Some(count), Listing::Tag(slug) | Listing::Author(slug)) => {
-                let n: i64 = sqlx::query_scalar(count)
-                    .bind(*slug)
-                    .bind(MANY_IN_LISTING + 1)
-                    .fetch_one(&self.pool)
-                    .await?;
-                n > MANY_IN_LISTING
-            }
-            _ => false,
+        let walk = match listing.slug_filter() {
+            Some((filter, slug)) => self.slug_matches(filter, slug).await? > MANY_MATCHES,
+            None => false,
         };
         let sql = listing.sql(page.is_some(), walk);
         let query = sqlx::query_as::<Db, SummaryRow>(sqlx::AssertSqlSafe(sql));
@@ -53,6 +47,16 @@ impl Backend {
             super::media::fill_cards(&self.pool, &mut summaries).await?;
         }
         Ok(summaries)
+    }
+
+    /// How many articles match a tag or author `slug`, counted up to one more than
+    /// [`MANY_MATCHES`] (so asking costs at most that many index entries).
+    pub(super) async fn slug_matches(&self, filter: SlugFilter, slug: &str) -> Result<i64> {
+        Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(filter.count_sql()))
+            .bind(slug)
+            .bind(MANY_MATCHES + 1)
+            .fetch_one(&self.pool)
+            .await?)
     }
 }
 
