@@ -3,11 +3,15 @@
 # as a browser asks for it), has nginx (Debian's nginx-light) serve exactly those bytes as
 # a static file, and runs wrk against both, interleaved, at 64 and 256 connections.
 # Prints requests/s, p99 latency, Gazette's CPU time per request and its memory.
-# Usage: bench/compare.sh [SECONDS_PER_RUN]   (needs `make build`; wrk and nginx-light)
+# Usage: bench/compare.sh [SECONDS_PER_RUN] [DATABASE_URL]
+#   (needs `make build`; wrk and nginx-light). Without DATABASE_URL, a new SQLite site
+#   holding the seed article alone; with it, a site filled first (bench/fill.sh), for the
+#   memory figure with many articles in the database.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 secs=${1:-10}
+db=${2:-}
 [ -x target/release/gazette ] || { echo "build first: make build" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 command -v nginx >/dev/null || { echo "nginx is missing: apt-get install -y nginx-light" >&2; exit 1; }
@@ -15,7 +19,7 @@ command -v nginx >/dev/null || { echo "nginx is missing: apt-get install -y ngin
 gport=3196
 nport=3195
 dir=$(mktemp -d)
-DATABASE_URL="sqlite://$dir/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$gport" LEPTOS_SITE_ROOT=target/site \
+DATABASE_URL="${db:-sqlite://$dir/bench.db}" LEPTOS_SITE_ADDR="127.0.0.1:$gport" LEPTOS_SITE_ROOT=target/site \
   RUST_LOG=warn ./target/release/gazette >"$dir/gazette.log" 2>&1 &
 gpid=$!
 cleanup() {
@@ -73,6 +77,7 @@ run() {
     END { printf "%s %s %s %d\n", rps, p99, reqs, errs }' "$dir/wrk.out"
 }
 
+echo "database: ${db:-a new SQLite site with the seed article}"
 echo "seed article: $(wc -c <"$dir/www$path") bytes brotli, ${secs} s per run, wrk -t2, on $(nproc) cores"
 printf '%-6s %-8s %12s %10s %8s %14s\n' conns server "req/s" "p99 ms" errors "cpu/req ms"
 for conns in 64 256; do

@@ -711,3 +711,59 @@ async fn presence_expires_and_follows_who_may_open_the_article() {
         .await;
     assert_eq!(r.status, 404);
 }
+
+/// The status counts are kept as articles change rather than counted on each view (see
+/// the `status_counts` migration); folding the kept rows, as every scheduler tick does,
+/// changes no count and leaves one row per status.
+#[tokio::test]
+async fn kept_status_counts_follow_every_change_and_survive_folding() {
+    let site = Site::new().await;
+    let editor = site.user(Role::Editor).await;
+    let mut articles = Vec::new();
+    for n in 0..40 {
+        let a = site.article(&format!("Counted story {n}")).by(&editor);
+        articles.push(a.create().await);
+    }
+    let store = &site.store;
+    let to = |a: &gazette::model::Article, status| {
+        store.set_status(a.id, a.version, status, None, Some(&editor))
+    };
+    for a in &articles[..5] {
+        to(a, ArticleStatus::Published).await.unwrap();
+    }
+    for a in &articles[5..7] {
+        to(a, ArticleStatus::InReview).await.unwrap();
+    }
+    let stale = to(&articles[0], ArticleStatus::Archived).await;
+    assert!(stale.is_err(), "a stale version moves nothing");
+    let fresh = store.article_by_id(articles[0].id).await.unwrap().unwrap();
+    to(&fresh, ArticleStatus::Archived).await.unwrap();
+
+    let expected = [
+        (ArticleStatus::Draft, 33),
+        (ArticleStatus::InReview, 2),
+        (ArticleStatus::Scheduled, 0),
+        (ArticleStatus::Published, 4),
+        (ArticleStatus::Archived, 1),
+    ];
+    let check = || async {
+        let counts = store.desk_counts(None).await.unwrap();
+        for (status, n) in expected {
+            let got = counts.iter().find(|(s, _)| *s == status).map(|(_, n)| *n);
+            assert_eq!(got, Some(n), "{status:?}");
+        }
+        assert_eq!(store.count_published().await.unwrap(), 4);
+    };
+    check().await;
+    store.fold_status_counts().await.unwrap();
+    check().await;
+    let sql = "SELECT COUNT(*) FROM article_status_counts";
+    let rows: i64 = if site.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&site.url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
+    } else {
+        let pool = sqlx::PgPool::connect(&site.url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
+    };
+    assert!(rows <= 5, "{rows} rows after folding");
+}

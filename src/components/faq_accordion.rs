@@ -26,19 +26,16 @@ pub fn Faq(items: Vec<FaqItem>) -> impl IntoView {
     view! { <FaqAccordion>{rows}</FaqAccordion> }
 }
 
+/// No signal and no effect: the enhancement runs once, right after the island has
+/// hydrated (a microtask), and marks the section hydrated itself. The reactive system's
+/// effects and their scheduling would otherwise be in every reader's download.
 #[island]
 pub fn FaqAccordion(children: Children) -> impl IntoView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| {
-        hydrated.set(true);
-        browser::enhance();
-    });
+    if cfg!(feature = "hydrate") {
+        leptos::tachys::renderer::dom::queue_microtask(browser::enhance);
+    }
     view! {
-        <section
-            class="faq"
-            aria-labelledby="faq-heading"
-            data-hydrated=move || if hydrated.get() { "true" } else { "false" }
-        >
+        <section class="faq" aria-labelledby="faq-heading" data-hydrated="false">
             <div class="faq-head">
                 <h2 id="faq-heading">"Frequently Asked Questions"</h2>
                 <div class="faq-tools">
@@ -78,8 +75,12 @@ mod browser {
         }
     }
 
-    /// Wires every item once the island is live, and opens the one the URL points at.
+    /// Wires every item once the island is live, opens the one the URL points at, and
+    /// marks the section hydrated (its tools then show).
     pub fn enhance() {
+        if let Ok(Some(section)) = document().query_selector("section.faq") {
+            let _ = section.set_attribute("data-hydrated", "true");
+        }
         for item in items() {
             sync_expanded(&item);
             let on_toggle = {

@@ -115,9 +115,9 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-/// Publishes scheduled articles when their time comes, looking every `interval`. Every
-/// instance runs this; the store publishes each article exactly once. Survives restarts:
-/// the schedule is data.
+/// Publishes scheduled articles when their time comes, looking every `interval`, and
+/// tidies the kept status counts. Every instance runs this; the store publishes each
+/// article exactly once. Survives restarts: the schedule is data.
 async fn publish_scheduled(store: DynStore, interval: std::time::Duration) {
     let mut tick = tokio::time::interval(interval);
     loop {
@@ -135,6 +135,9 @@ async fn publish_scheduled(store: DynStore, interval: std::time::Duration) {
             }
         };
         metrics::counter!(super::metrics::SCHEDULE_RUNS, "outcome" => outcome).increment(1);
+        if let Err(e) = store.fold_status_counts().await {
+            tracing::warn!(error = %e, "folding the status counts failed; retrying");
+        }
     }
 }
 

@@ -260,6 +260,9 @@ pub trait MaintenanceStore: Send + Sync {
     /// After a bulk load: brings the query planner's statistics up to date, so the
     /// next reads are planned for the data now there (see the backends).
     async fn refresh_statistics(&self) -> Result<()>;
+    /// Tidies the kept status counts (see the `status_counts` migration); the scheduler
+    /// calls it on every tick, and it costs one small read when there is nothing to do.
+    async fn fold_status_counts(&self) -> Result<()>;
 }
 
 /// Staff accounts, invites, roles, set-up tokens, passwords, the audit log, failed

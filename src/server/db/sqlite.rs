@@ -248,6 +248,11 @@ impl SqliteStore {
         Ok(rows)
     }
 
+    /// Nothing: SQLite's triggers update one counter row per status in place.
+    async fn fold_status_counts(_pool: &SqlitePool) -> super::Result<()> {
+        Ok(())
+    }
+
     /// Nothing: SQLite keeps no statistics unless told to, and Gazette's queries are
     /// written and measured for the plans it chooses without them.
     async fn analyze(_pool: &SqlitePool) -> super::Result<()> {

@@ -16,7 +16,12 @@ impl MaintenanceStore for Backend {
     }
 
     async fn refresh_statistics(&self) -> Result<()> {
+        Backend::fold_status_counts(&self.pool).await?;
         Backend::analyze(&self.pool).await
+    }
+
+    async fn fold_status_counts(&self) -> Result<()> {
+        Backend::fold_status_counts(&self.pool).await
     }
 
     fn pool_use(&self) -> (u32, usize) {

@@ -63,10 +63,13 @@ impl Backend {
 #[async_trait::async_trait]
 impl ReaderStore for Backend {
     async fn count_published(&self) -> Result<i64> {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM articles WHERE status = 'published'")
-                .fetch_one(&self.pool)
-                .await?;
+        // Kept by triggers (migration 0017) rather than counted.
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM article_status_counts \
+             WHERE status = 'published'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(n)
     }
 
