@@ -202,14 +202,16 @@ impl ReaderStore for Backend {
         // Only people with a published byline have a public page: a staff account is not
         // an author until something of theirs is out.
         // Byline-only authors likewise, until they are linked to a staff account.
+        // Staff bylines carry their article's status (migration 0016); a byline-only
+        // author's articles are checked one by one, stopping at the first published
+        // (a join hashed every byline first: 4 ms for a writer of 20,000 articles).
         let row: Option<(String, String, String)> = sqlx::query_as(
             "SELECT u.slug, u.name, u.bio FROM users u WHERE u.slug = $1 AND EXISTS (\
-             SELECT 1 FROM article_authors x JOIN articles a ON a.id = x.article_id \
-             WHERE x.user_id = u.id AND a.status = 'published') \
+             SELECT 1 FROM article_authors x WHERE x.user_id = u.id AND x.status = 'published') \
              UNION ALL SELECT b.slug, b.name, b.bio FROM bylines b \
              WHERE b.slug = $1 AND b.user_id IS NULL AND EXISTS (\
-             SELECT 1 FROM article_bylines x JOIN articles a ON a.id = x.article_id \
-             WHERE x.byline_id = b.id AND a.status = 'published')",
+             SELECT 1 FROM article_bylines x WHERE x.byline_id = b.id \
+             AND (SELECT a.status FROM articles a WHERE a.id = x.article_id) = 'published')",
         )
         .bind(slug)
         .fetch_optional(&self.pool)
