@@ -408,6 +408,47 @@ async fn filters_matching_over_a_thousand_articles_still_page_through_every_matc
     assert!(hits.iter().all(|s| number(s).is_some()), "{hits:?}");
 }
 
+/// The desk first checks search words on the newest few hundred rows only (enough for a
+/// common word): a word held only by an article behind more newer ones than that must
+/// still be found, and one that no article holds finds nothing.
+#[tokio::test]
+async fn search_words_find_an_article_behind_hundreds_of_newer_ones() {
+    let site = Site::new().await;
+    let (_, editor) = staff(&site, Role::Editor).await;
+    let seed = include_str!("../fixtures/seed-article.txt");
+    let file = |n: usize, title: &str| {
+        let mut lines: Vec<String> = seed.split('\n').map(str::to_string).collect();
+        lines[2] = title.to_string();
+        (
+            std::path::PathBuf::from(format!("{n}.txt")),
+            gazette::server::import::parse(&lines.join("\n")).unwrap(),
+        )
+    };
+    // Imported in order: the first is the oldest, behind 600 newer articles.
+    let mut files = vec![file(0, "Beacon keeper retires")];
+    files.extend((1..=600).map(|n| file(n, &format!("Tide table {n}"))));
+    gazette::server::commands::import_parsed(&site.store, files, false, false)
+        .await
+        .unwrap();
+
+    let found = desk(&site, &editor, json!({ "q": "beacon" })).await;
+    assert_eq!(titles(&found), ["Beacon keeper retires"]);
+    assert!(found.next.is_none());
+    let drafts = desk(&site, &editor, json!({ "q": "beacon", "status": "draft" })).await;
+    assert_eq!(titles(&drafts), ["Beacon keeper retires"]);
+    let none = desk(&site, &editor, json!({ "q": "zeppelin" })).await;
+    assert!(none.rows.is_empty());
+    // A common word still pages through every match.
+    let mut seen = 0;
+    let mut page = desk(&site, &editor, json!({ "q": "tide" })).await;
+    loop {
+        seen += page.rows.len();
+        let Some(next) = page.next else { break };
+        page = desk(&site, &editor, json!({ "q": "tide", "after": next })).await;
+    }
+    assert_eq!(seen, 600);
+}
+
 /// The distinct article addresses a page links to, in order of first appearance.
 fn article_links(body: &str) -> Vec<String> {
     let mut links: Vec<String> = Vec::new();
