@@ -19,6 +19,10 @@ command -v nginx >/dev/null || { echo "nginx is missing: apt-get install -y ngin
 gport=3196
 nport=3195
 dir=$(mktemp -d)
+# A filled site gets the seed article too (a new one is seeded at start-up).
+if [ -n "$db" ]; then
+  DATABASE_URL="$db" ./target/release/gazette import --publish --update fixtures/seed-article.txt >/dev/null
+fi
 DATABASE_URL="${db:-sqlite://$dir/bench.db}" LEPTOS_SITE_ADDR="127.0.0.1:$gport" LEPTOS_SITE_ROOT=target/site \
   RUST_LOG=warn ./target/release/gazette >"$dir/gazette.log" 2>&1 &
 gpid=$!
@@ -90,7 +94,8 @@ for conns in 64 256; do
     printf '%-6s %-8s %12s %10s %8s %14s\n' "$conns" nginx "$nrps" "$np99" "$nerr" "-"
     printf '%-6s %-8s %12s %10s %8s %14s\n' "$conns" gazette "$grps" "$gp99" "$gerr" "$cpu"
     awk -v g="$grps" -v n="$nrps" -v gp="$gp99" -v np="$np99" -v c="$conns" -v r="$round" \
-      'BEGIN { printf "       round %d at %d: gazette/nginx req/s %.2fx, p99 %.2fx\n", r, c, g / n, gp / np }'
+      -v rss="$(( $(ps -o rss= -p "$gpid") / 1024 ))" \
+      'BEGIN { printf "       round %d at %d: gazette/nginx req/s %.2fx, p99 %.2fx, gazette RSS %d MiB\n", r, c, g / n, gp / np, rss }'
   done
 done
 echo "gazette RSS after the runs: $(( $(ps -o rss= -p "$gpid") / 1024 )) MiB"

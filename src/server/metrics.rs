@@ -34,6 +34,22 @@ pub fn install() -> Result<PrometheusHandle, String> {
         .map_err(|e| format!("metrics: {e}"))
 }
 
+/// How often [`upkeep`] folds the recorded latencies into their histograms.
+const UPKEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Folds the latency samples recorded since the last time into their histograms, every
+/// [`UPKEEP_INTERVAL`], for as long as the server runs. The recorder keeps each sample
+/// until then, and a recorder installed on its own leaves this to its owner: without
+/// it the server grew by about 12 MiB per 500,000 requests (95 MiB after four 10-second
+/// runs of 256 connections) unless something scraped `/metrics`.
+pub async fn upkeep(handle: PrometheusHandle) {
+    let mut tick = tokio::time::interval(UPKEEP_INTERVAL);
+    loop {
+        tick.tick().await;
+        handle.run_upkeep();
+    }
+}
+
 /// The kind of page or endpoint a path is, so label values stay few whatever URLs are
 /// requested.
 pub fn route_class(path: &str) -> &'static str {

@@ -50,6 +50,7 @@ pub async fn serve() -> Result<(), String> {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
     let metrics = super::metrics::install()?;
+    tokio::spawn(super::metrics::upkeep(metrics.clone()));
     let (config, store) = open_store().await?;
     seed(&store).await?;
     let setup_link = if store.count_users().await.map_err(|e| e.to_string())? == 0 {
