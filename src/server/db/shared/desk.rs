@@ -143,8 +143,7 @@ fn desk_sql(q: &DeskQuery<'_>, plan: Plan, ask: Ask) -> (String, Vec<Arg>) {
         let (row, list) = Backend::desk_match(n);
         match plan.words {
             Words::Window => window_check = Some(format!("EXISTS ({row})")),
-            Words::Walk => conditions.push(format!("EXISTS ({row})")),
-            Words::Collect => conditions.push(format!("a.id IN ({list})")),
+            words => conditions.push(walk_or_collect(words == Words::Walk, &row, &list)),
         }
     }
     let backwards = matches!(q.cursor, Some((_, true)));
@@ -172,16 +171,17 @@ fn desk_sql(q: &DeskQuery<'_>, plan: Plan, ask: Ask) -> (String, Vec<Arg>) {
         return (sql, args);
     }
     let n = next(Arg::Int(q.limit), &mut args);
-    let columns = format!(
-        "a.id, a.slug, a.title, a.status, a.updated_at, a.published_at, a.scheduled_at, \
-         {key} AS sort_at"
-    );
+    let columns = "a.id, a.slug, a.title, a.status, a.updated_at, a.published_at, a.scheduled_at";
     let sql = match window_check {
+        // The window carries what the outer query and its order read.
         Some(check) => format!(
-            "SELECT {columns} FROM (SELECT a.* FROM articles a{condition} {order} \
-             LIMIT {WORDS_WINDOW}) a WHERE {check} {order} LIMIT ${n}"
+            "SELECT {columns}, {key} AS sort_at FROM (SELECT {columns}, a.status_changed_at \
+             FROM articles a{condition} {order} LIMIT {WORDS_WINDOW}) a \
+             WHERE {check} {order} LIMIT ${n}"
         ),
-        None => format!("SELECT {columns} FROM articles a{condition} {order} LIMIT ${n}"),
+        None => format!(
+            "SELECT {columns}, {key} AS sort_at FROM articles a{condition} {order} LIMIT ${n}"
+        ),
     };
     (sql, args)
 }
