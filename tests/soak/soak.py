@@ -26,6 +26,8 @@ Runs the release binary as separate processes and does nasty things to it:
   copy          `gazette copy` of a generated SQLite site into PostgreSQL at two sizes
                 (2,000 and 20,000 articles): peak memory of each (the copy streams, so it
                 should stay flat), time, and every row arrived (needs --pg).
+  memory        rounds of 256 reader connections on one article (needs wrk): the
+                server's memory after each; it must stop growing after the second.
 
 Each check prints what it ran and what it saw; a table of figures closes the run, and
 the exit status is 1 if any check failed. Standard library only.
@@ -1081,6 +1083,46 @@ def check_copy(ctx):
 
 
 # ---------------------------------------------------------------------------------------
+# memory
+
+
+def rss_mib(pid):
+    """A process's resident memory in MiB, from /proc."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def check_memory(ctx):
+    """memory: rounds of 256 reader connections on one article (wrk): the server's
+    memory stays flat once its buffers have grown (it grew 12 MiB a round while the
+    metrics recorder kept every latency sample)."""
+    if not shutil.which("wrk"):
+        return [Row("memory", "sqlite", None, "skipped: needs wrk (apt-get install wrk)")]
+    rounds, secs = ctx.scale(6, 3), ctx.scale(10, 3)
+    db, slug, _ = ctx.site("sqlite", "memory", 0)
+    server = Server(ctx, db, "memory")
+    seen = []
+    try:
+        server.start()
+        idle = rss_mib(server.proc.pid)
+        url = f"{server.origin}/articles/{slug}"
+        for n in range(rounds):
+            subprocess.run(["wrk", "-t2", "-c256", f"-d{secs}s", "-H", "Accept-Encoding: br", url],
+                           check=True, capture_output=True, timeout=secs + 60)
+            seen.append(rss_mib(server.proc.pid))
+            say(f"round {n + 1}: RSS {seen[-1]} MiB")
+    finally:
+        server.kill()
+    growth = seen[-1] - seen[1]
+    figures = (f"RSS idle {idle} MiB, after each {secs} s round: {', '.join(map(str, seen))} MiB; "
+               f"{growth:+d} MiB after the second round")
+    return [Row("memory", "sqlite", growth <= 8, figures)]
+
+
+# ---------------------------------------------------------------------------------------
 
 CHECKS = {
     "kill": check_kill,
@@ -1091,6 +1133,7 @@ CHECKS = {
     "pg-restart": check_pg_restart,
     "load": check_load,
     "copy": check_copy,
+    "memory": check_memory,
 }
 
 
