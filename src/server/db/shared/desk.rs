@@ -323,15 +323,7 @@ impl DeskStore for Backend {
 
     async fn desk_counts(&self, byline: Option<i64>) -> Result<Vec<(ArticleStatus, i64)>> {
         let rows: Vec<(String, i64)> = match byline {
-            None => {
-                // Kept by triggers (migration 0017) rather than counted.
-                sqlx::query_as(
-                    "SELECT status, CAST(SUM(n) AS BIGINT) FROM article_status_counts \
-                     GROUP BY status",
-                )
-                .fetch_all(&self.pool)
-                .await?
-            }
+            None => self.kept_status_counts().await?,
             Some(user) => {
                 // Each byline row carries its article's status (migration 0016).
                 sqlx::query_as(

@@ -49,6 +49,16 @@ impl Backend {
         Ok(summaries)
     }
 
+    /// How many articles each status holds, as kept by the triggers of migration 0017
+    /// (summed: on PostgreSQL a status can have several rows until they are folded).
+    pub(super) async fn kept_status_counts(&self) -> Result<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT status, CAST(SUM(n) AS BIGINT) FROM article_status_counts GROUP BY status",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// How many articles match a tag or author `slug`, counted up to one more than
     /// [`MANY_MATCHES`] (so asking costs at most that many index entries).
     pub(super) async fn slug_matches(&self, filter: SlugFilter, slug: &str) -> Result<i64> {
@@ -63,14 +73,12 @@ impl Backend {
 #[async_trait::async_trait]
 impl ReaderStore for Backend {
     async fn count_published(&self) -> Result<i64> {
-        // Kept by triggers (migration 0017) rather than counted.
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM article_status_counts \
-             WHERE status = 'published'",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(n)
+        let counts = self.kept_status_counts().await?;
+        let published = crate::model::ArticleStatus::Published.as_str();
+        Ok(counts
+            .into_iter()
+            .find(|(status, _)| status == published)
+            .map_or(0, |(_, n)| n))
     }
 
     async fn list_published(&self, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>> {
