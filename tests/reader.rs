@@ -3,6 +3,7 @@
 
 use crate::common::*;
 use gazette::model::{AiLevel, Role};
+use gazette::server::render;
 use serde_json::Value;
 
 const SEED: &str = include_str!("../fixtures/seed-article.txt");
@@ -393,6 +394,143 @@ async fn articles_link_to_related_and_neighbouring_stories() {
         "{nav}"
     );
     assert!(page.body.contains("min read"));
+}
+
+/// The headlines a tag's listing holds, newest first, as the store lists them.
+async fn tag_listing(site: &Site, slug: &str) -> Vec<String> {
+    site.store
+        .list_published_by_tag(slug, 50, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.title)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_tags_listing_follows_its_articles_through_every_change() {
+    use gazette::model::ArticleStatus;
+    let site = Site::new().await;
+    let editor = site.user(Role::Editor).await;
+    let low = site
+        .article("Low tide at noon")
+        .by(&editor)
+        .tags(&["Tide Tables"])
+        .create()
+        .await;
+    assert!(
+        tag_listing(&site, "tide-tables").await.is_empty(),
+        "a draft"
+    );
+    let low = site
+        .store
+        .publish_article(low.id, low.version, Some(&editor))
+        .await
+        .unwrap();
+    let spring = site
+        .article("Spring tide warning")
+        .by(&editor)
+        .tags(&["Tide Tables"])
+        .published()
+        .await;
+    assert_eq!(
+        tag_listing(&site, "tide-tables").await,
+        ["Spring tide warning", "Low tide at noon"]
+    );
+
+    let low = site
+        .store
+        .set_status(
+            low.id,
+            low.version,
+            ArticleStatus::Archived,
+            None,
+            Some(&editor),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        tag_listing(&site, "tide-tables").await,
+        ["Spring tide warning"]
+    );
+
+    let mut draft = sample_draft("Spring tide warning");
+    draft.tags = vec!["Weather".into()];
+    let spring = site
+        .store
+        .update_article(
+            spring.id,
+            spring.version,
+            &render::content(&draft),
+            Some(&editor),
+        )
+        .await
+        .unwrap();
+    assert!(
+        tag_listing(&site, "tide-tables").await.is_empty(),
+        "tag removed"
+    );
+    assert_eq!(site.get("/tags/tide-tables", None).await.status, 404);
+    assert_eq!(tag_listing(&site, "weather").await, ["Spring tide warning"]);
+    draft.tags = vec!["Weather".into(), "Tide Tables".into()];
+    site.store
+        .update_article(
+            spring.id,
+            spring.version,
+            &render::content(&draft),
+            Some(&editor),
+        )
+        .await
+        .unwrap();
+
+    // Back from the archive with its first publication time: behind the newer story.
+    site.store
+        .set_status(
+            low.id,
+            low.version,
+            ArticleStatus::Published,
+            None,
+            Some(&editor),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        tag_listing(&site, "tide-tables").await,
+        ["Spring tide warning", "Low tide at noon"]
+    );
+
+    // A scheduled story joins the tag when it goes live, as the newest.
+    let neap = site
+        .article("Neap tide ahead")
+        .by(&editor)
+        .tags(&["Tide Tables"])
+        .create()
+        .await;
+    let at = chrono::Utc::now() + chrono::Duration::seconds(2);
+    site.store
+        .set_status(
+            neap.id,
+            neap.version,
+            ArticleStatus::Scheduled,
+            Some(at),
+            Some(&editor),
+        )
+        .await
+        .unwrap();
+    assert_eq!(tag_listing(&site, "tide-tables").await.len(), 2, "not yet");
+    site.store
+        .publish_due(at + chrono::Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        tag_listing(&site, "tide-tables").await,
+        ["Neap tide ahead", "Spring tide warning", "Low tide at noon"]
+    );
+    let page = site.get("/tags/tide-tables", None).await;
+    assert_eq!(page.status, 200);
+    let first = page.body.find("Neap tide ahead").unwrap();
+    let last = page.body.find("Low tide at noon").unwrap();
+    assert!(first < last, "newest first on the page too");
 }
 
 #[tokio::test]

@@ -344,20 +344,20 @@ impl Listing<'_> {
         }
     }
 
-    /// The tag or author filter of a tag or author listing, with its slug.
+    /// The author filter of an author listing, with its slug. (A tag listing needs none:
+    /// it reads a range of the tag rows' publication-time index.)
     pub fn slug_filter(&self) -> Option<(SlugFilter, &str)> {
         match self {
-            Listing::Tag(slug) => Some((SlugFilter::Tag, slug)),
             Listing::Author(slug) => Some((SlugFilter::Author, slug)),
             _ => None,
         }
     }
 
     /// The query: the listing's own parameters first, then `LIMIT` and `OFFSET` when
-    /// `paged`. With `walk`, a tag or author listing walks published articles newest
-    /// first and checks each one (quick when the tag or author has many articles);
-    /// otherwise it collects that tag's or author's articles and sorts them (quick when
-    /// they are few). See [`MANY_MATCHES`].
+    /// `paged`. With `walk`, an author listing walks published articles newest first and
+    /// checks each one (quick when the author has many articles); otherwise it collects
+    /// the author's articles and sorts them (quick when they are few). See
+    /// [`MANY_MATCHES`].
     pub fn sql(&self, paged: bool, walk: bool) -> String {
         let walked = |f: SlugFilter| {
             Cow::Owned(format!(
@@ -374,12 +374,14 @@ impl Listing<'_> {
                 "ORDER BY a.updated_at DESC, a.id DESC",
             ),
             Listing::Published => ("".into(), "a.status = 'published'".into(), NEWEST_FIRST),
-            Listing::Tag(_) if walk => ("".into(), walked(SlugFilter::Tag), NEWEST_FIRST),
+            // The tag rows carry their article's publication time while it is published
+            // (migration 0018), so a page is a range of their index whatever the tag.
             Listing::Tag(_) => (
-                " JOIN article_tags at ON at.article_id = a.id JOIN tags t ON t.id = at.tag_id"
+                " JOIN article_tags at ON at.article_id = a.id".into(),
+                "at.tag_id = (SELECT id FROM tags WHERE slug = $1) \
+                 AND at.published_at IS NOT NULL"
                     .into(),
-                "a.status = 'published' AND t.slug = $1".into(),
-                NEWEST_FIRST,
+                "ORDER BY at.published_at DESC, at.article_id DESC",
             ),
             Listing::Author(_) if walk => ("".into(), walked(SlugFilter::Author), NEWEST_FIRST),
             Listing::Author(_) => (
