@@ -179,6 +179,40 @@ async fn search_finds_words_in_faq_answers_and_takeaways_only() {
 }
 
 #[tokio::test]
+async fn search_finds_a_published_story_behind_many_newer_drafts_and_marks_the_words() {
+    let site = Site::new().await;
+    let editor = site.user(Role::Editor).await;
+    site.article("Ferry timetable changes")
+        .by(&editor)
+        .draft(|d| d.dek = "The harbour authority published new Zanzibar sailings.".into())
+        .published()
+        .await;
+    // Seventy newer drafts that rank above it (the word in their headline and dek).
+    for n in 0..70 {
+        site.article(&format!("Zanzibar Zanzibar draft {n}"))
+            .by(&editor)
+            .draft(|d| d.dek = "Zanzibar, Zanzibar and Zanzibar.".into())
+            .create()
+            .await;
+    }
+    let page = site.get("/search?q=zanzibar", None).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Ferry timetable changes"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Zanzibar draft"), "drafts stay private");
+    let page = site.get("/search?q=zanzibar+sailing", None).await;
+    assert!(
+        page.body
+            .contains("<mark>Zanzibar</mark> <mark>sailings</mark>"),
+        "the snippet marks both words, stemmed: {}",
+        page.body
+    );
+}
+
+#[tokio::test]
 async fn hostile_search_queries_never_fail() {
     let site = site_with_articles().await;
     let long = "a".repeat(1000);

@@ -212,7 +212,34 @@ pub fn assemble(
     }
 }
 
-/// Marks the database wraps around each match in a search snippet.
+/// A search hit: the article's summary and the text its snippet is cut from.
+#[derive(sqlx::FromRow)]
+pub struct SearchRow {
+    #[sqlx(flatten)]
+    pub summary: SummaryRow,
+    pub search_dek: String,
+    pub search_body: String,
+    pub search_takeaways: String,
+    pub search_faq: String,
+}
+
+impl SearchRow {
+    /// The snippet for `terms`, from the dek, body, takeaways and FAQ in that order of
+    /// preference.
+    pub fn snippet(&self, terms: &super::snippet::Terms) -> String {
+        super::snippet::snippet(
+            terms,
+            &[
+                &self.search_dek,
+                &self.search_body,
+                &self.search_takeaways,
+                &self.search_faq,
+            ],
+        )
+    }
+}
+
+/// Marks a search snippet wraps around each match.
 pub const MATCH_START: char = '\u{1}';
 pub const MATCH_END: char = '\u{2}';
 

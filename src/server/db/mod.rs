@@ -3,6 +3,7 @@
 //! both backends share is in `shared/`, included into each backend as plain modules.
 
 mod common;
+pub(crate) mod snippet;
 pub use common::now;
 pub mod postgres;
 pub mod sqlite;

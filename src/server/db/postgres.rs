@@ -73,12 +73,7 @@ impl PgStore {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct SearchRow {
-    #[sqlx(flatten)]
-    summary: super::common::SummaryRow,
-    snippet: String,
-}
+use super::common::SearchRow;
 
 impl PgStore {
     /// Starts a write transaction (a plain `BEGIN`: PostgreSQL locks rows as they are
@@ -132,12 +127,7 @@ impl PgStore {
         pool: &PgPool,
         terms: &[String],
         limit: i64,
-    ) -> super::Result<Vec<(super::common::SummaryRow, String)>> {
-        let options = format!(
-            "StartSel={}, StopSel={}, MaxWords=35, MinWords=15, HighlightAll=false",
-            super::common::MATCH_START,
-            super::common::MATCH_END
-        );
+    ) -> super::Result<Vec<SearchRow>> {
         let words = terms.join(" ");
         // A search may take at most a few seconds, whatever the words.
         let mut tx = pool.begin().await?;
@@ -157,7 +147,7 @@ impl PgStore {
             // every match first (it can't tell how many the words match).
             "SELECT a.id FROM articles a, q WHERE a.status = 'published' AND (\
              SELECT s.doc @@ q.q FROM article_search s WHERE s.article_id = a.id) \
-             ORDER BY a.published_at DESC, a.id DESC LIMIT $4"
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $3"
         } else {
             "SELECT s.article_id AS id FROM article_search s, q WHERE s.doc @@ q.q"
         };
@@ -169,16 +159,15 @@ impl PgStore {
                JOIN articles a ON a.id = c.id, q WHERE a.status = 'published' \
                ORDER BY rank DESC, a.published_at DESC LIMIT $2) \
              SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, a.version, \
-             ts_headline('english', s.title || ' ' || s.dek || ' ' || s.takeaways || ' ' || s.faq || ' ' || s.body, \
-             q.q, $3) AS snippet \
+             s.dek AS search_dek, s.body AS search_body, s.takeaways AS search_takeaways, \
+             s.faq AS search_faq \
              FROM hits JOIN articles a ON a.id = hits.article_id \
-             JOIN article_search s ON s.article_id = hits.article_id, q \
+             JOIN article_search s ON s.article_id = hits.article_id \
              ORDER BY hits.rank DESC, hits.published_at DESC"
         );
         let query = sqlx::query_as::<_, SearchRow>(sqlx::AssertSqlSafe(sql))
             .bind(&words)
-            .bind(limit)
-            .bind(options);
+            .bind(limit);
         let query = if matches > SEARCH_WINDOW {
             query.bind(SEARCH_WINDOW)
         } else {
@@ -186,7 +175,7 @@ impl PgStore {
         };
         let rows = query.fetch_all(&mut *tx).await?;
         tx.commit().await?;
-        Ok(rows.into_iter().map(|r| (r.summary, r.snippet)).collect())
+        Ok(rows)
     }
 
     /// Folds the status counts' +1/-1 rows (see the `status_counts` migration) into one

@@ -12,7 +12,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// Matching articles, newest first, that search ranks (see `search_rows`).
-const SEARCH_WINDOW: i64 = 2_000;
+const SEARCH_WINDOW: i64 = 500;
 
 // The shared store code is written against these aliases.
 type Db = sqlx::Sqlite;
@@ -46,12 +46,7 @@ mod site;
 #[path = "shared/two_factor.rs"]
 mod two_factor;
 
-#[derive(sqlx::FromRow)]
-struct SearchRow {
-    #[sqlx(flatten)]
-    summary: super::common::SummaryRow,
-    snippet: String,
-}
+use super::common::SearchRow;
 
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
@@ -187,13 +182,14 @@ impl SqliteStore {
     /// through); ranked by bm25 with the headline weighted highest, among the
     /// [`SEARCH_WINDOW`] newest matching articles. Three short steps instead of one query:
     /// ranking every match of a common word, and building a snippet for each, took
-    /// seconds at 100,000 articles; ranking a window of recent matches and building
-    /// snippets for the rows shown takes milliseconds, whatever the words.
+    /// seconds at 100,000 articles; ranking a window of recent matches takes a few
+    /// milliseconds whatever the words, and the rows shown come back with the text their
+    /// snippets are cut from (see `snippet.rs`).
     async fn search_rows(
         pool: &SqlitePool,
         terms: &[String],
         limit: i64,
-    ) -> super::Result<Vec<(super::common::SummaryRow, String)>> {
+    ) -> super::Result<Vec<SearchRow>> {
         let query = terms
             .iter()
             .map(|t| format!("\"{}\"", t.replace('"', "")))
@@ -210,42 +206,58 @@ impl SqliteStore {
         let Some(oldest) = oldest else {
             return Ok(Vec::new());
         };
-        // CROSS JOIN keeps SQLite reading the index's matches and looking each article up;
-        // left to choose, it walked every published article and asked the index about
-        // each (4.9 s at 100,000 articles instead of 13 ms).
-        let ranked: Vec<(i64,)> = sqlx::query_as(
-            "SELECT article_search.rowid FROM article_search \
-             CROSS JOIN articles p ON p.id = article_search.rowid \
-             WHERE article_search MATCH $1 AND article_search.rowid >= $2 \
-             AND p.status = 'published' \
-             ORDER BY bm25(article_search, 10.0, 4.0, 1.0, 3.0, 2.0) LIMIT $3",
-        )
-        .bind(&query)
-        .bind(oldest)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
-        if ranked.is_empty() {
-            return Ok(Vec::new());
+        // The index holds drafts too. Ranking first and asking about status afterwards
+        // saves reading a whole article row (past its text, on overflow pages) per
+        // candidate: twice the rows needed are ranked, and only when drafts crowd out
+        // the published ones is each candidate checked while ranking. CROSS JOIN keeps
+        // SQLite reading the index's matches and looking each article up; left to
+        // choose, it walked every published article and asked the index about each.
+        for checked in [false, true] {
+            let asked = if checked { limit } else { limit * 2 };
+            let sql = format!(
+                "SELECT article_search.rowid FROM article_search {} \
+                 WHERE article_search MATCH $1 AND article_search.rowid >= $2 {} \
+                 ORDER BY bm25(article_search, 10.0, 4.0, 1.0, 3.0, 2.0) LIMIT $3",
+                if checked {
+                    "CROSS JOIN articles p ON p.id = article_search.rowid"
+                } else {
+                    ""
+                },
+                if checked {
+                    "AND p.status = 'published'"
+                } else {
+                    ""
+                },
+            );
+            let ranked: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(&query)
+                .bind(oldest)
+                .bind(asked)
+                .fetch_all(pool)
+                .await?;
+            if ranked.is_empty() {
+                return Ok(Vec::new());
+            }
+            let ids: Vec<String> = ranked.iter().map(|(id,)| id.to_string()).collect();
+            // The ids are integers the database just returned, so they are written inline.
+            let sql = format!(
+                "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, \
+                 a.version, s.dek AS search_dek, s.body AS search_body, \
+                 s.takeaways AS search_takeaways, s.faq AS search_faq \
+                 FROM article_search s JOIN articles a ON a.id = s.rowid \
+                 WHERE s.rowid IN ({}) AND a.status = 'published'",
+                ids.join(", ")
+            );
+            let mut rows: Vec<SearchRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(pool)
+                .await?;
+            if checked || rows.len() as i64 >= limit || (ranked.len() as i64) < asked {
+                rows.sort_by_key(|r| ranked.iter().position(|(id,)| *id == r.summary.id));
+                rows.truncate(usize::try_from(limit).unwrap_or(0));
+                return Ok(rows);
+            }
         }
-        let ids: Vec<String> = ranked.iter().map(|(id,)| id.to_string()).collect();
-        // The ids are integers the database just returned, so they are written inline.
-        let sql = format!(
-            "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, \
-             a.version, snippet(article_search, -1, char(1), char(2), '…', 24) AS snippet \
-             FROM article_search JOIN articles a ON a.id = article_search.rowid \
-             WHERE article_search MATCH $1 AND article_search.rowid >= $2 \
-             AND article_search.rowid IN ({})",
-            ids.join(", ")
-        );
-        let rows: Vec<SearchRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(&query)
-            .bind(oldest)
-            .fetch_all(pool)
-            .await?;
-        let mut rows: Vec<_> = rows.into_iter().map(|r| (r.summary, r.snippet)).collect();
-        rows.sort_by_key(|(s, _)| ranked.iter().position(|(id,)| *id == s.id));
-        Ok(rows)
+        Ok(Vec::new())
     }
 
     /// Nothing: SQLite's triggers update one counter row per status in place.

@@ -279,11 +279,12 @@ impl ReaderStore for Backend {
             return Ok(Vec::new());
         }
         let rows = Backend::search_rows(&self.pool, terms, limit).await?;
+        let stems = crate::server::db::snippet::Terms::new(terms);
         Ok(rows
             .into_iter()
-            .map(|(row, snippet)| SearchHit {
-                article: row.into(),
-                snippet_html: highlight(&snippet),
+            .map(|row| SearchHit {
+                snippet_html: highlight(&row.snippet(&stems)),
+                article: row.summary.into(),
             })
             .collect())
     }

@@ -1,0 +1,206 @@
+//! Search snippets built from an article's stored text: the stretch of words holding the
+//! most of the reader's words, each match marked. Built here rather than by the database
+//! (FTS5's `snippet`, PostgreSQL's `ts_headline`), which tokenised every column of every
+//! hit again and took most of a search's time.
+
+use super::common::{MATCH_END, MATCH_START};
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// How many words a snippet shows.
+const WORDS: usize = 24;
+/// How many words of lead-in a snippet keeps before its first match.
+const LEAD_IN: usize = 4;
+
+/// A reader's search words, stemmed as the indexes stem them (English), so "harbours"
+/// marks "harbour" and the other way round.
+pub struct Terms {
+    stemmer: Stemmer,
+    stems: Vec<String>,
+}
+
+impl Terms {
+    pub fn new(terms: &[String]) -> Self {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let stems = terms
+            .iter()
+            .map(|t| stemmer.stem(&t.to_lowercase()).into_owned())
+            .filter(|s| !s.is_empty())
+            .collect();
+        Terms { stemmer, stems }
+    }
+
+    /// Which search word `word` matches, if any. Only a word starting like a stem is
+    /// stemmed: most words of a text are told apart by their first letter.
+    fn matches(&self, word: &str) -> Option<usize> {
+        let first = word.chars().next()?.to_lowercase().next()?;
+        if !self.stems.iter().any(|s| s.starts_with(first)) {
+            return None;
+        }
+        let lower = word.to_lowercase();
+        let stem = self.stemmer.stem(&lower);
+        self.stems.iter().position(|s| *s == stem)
+    }
+}
+
+/// The best stretch of one field: its words' byte ranges, the first and last word shown,
+/// and how many distinct search words and matches it holds.
+struct Stretch<'a> {
+    text: &'a str,
+    words: Vec<(usize, usize, Option<usize>)>,
+    start: usize,
+    end: usize,
+    score: (usize, usize),
+}
+
+fn best_stretch<'a>(terms: &Terms, text: &'a str) -> Stretch<'a> {
+    let mut words = Vec::new();
+    let mut begin = None;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (c.is_alphanumeric(), begin) {
+            (true, None) => begin = Some(i),
+            (false, Some(b)) => {
+                words.push((b, i, terms.matches(&text[b..i])));
+                begin = None;
+            }
+            _ => {}
+        }
+    }
+    let mut best = (0, (0, 0));
+    for (anchor, w) in words.iter().enumerate() {
+        if w.2.is_none() {
+            continue;
+        }
+        let window = &words[anchor..words.len().min(anchor + WORDS - LEAD_IN)];
+        let mut seen: Vec<usize> = window.iter().filter_map(|w| w.2).collect();
+        let hits = seen.len();
+        seen.sort_unstable();
+        seen.dedup();
+        if (seen.len(), hits) > best.1 {
+            best = (anchor, (seen.len(), hits));
+        }
+    }
+    let start = if best.1 .1 == 0 {
+        0
+    } else {
+        best.0.saturating_sub(LEAD_IN)
+    };
+    let end = words.len().min(start + WORDS);
+    Stretch {
+        text,
+        words,
+        start,
+        end,
+        score: best.1,
+    }
+}
+
+/// The snippet for the fields of one article, in order of preference when two hold
+/// matches equally well: the words around the most distinct search words, matches
+/// wrapped in [`MATCH_START`] / [`MATCH_END`], `…` where the text was cut, white space
+/// folded. With no match anywhere, the opening words of the first field with text.
+pub fn snippet(terms: &Terms, fields: &[&str]) -> String {
+    let mut best: Option<Stretch> = None;
+    for field in fields {
+        let stretch = best_stretch(terms, field);
+        if stretch.words.is_empty() {
+            continue;
+        }
+        if best.as_ref().is_none_or(|b| stretch.score > b.score) {
+            best = Some(stretch);
+        }
+    }
+    let Some(s) = best else {
+        return String::new();
+    };
+    let mut out = String::new();
+    if s.start > 0 {
+        out.push('…');
+    }
+    for (n, &(from, to, matched)) in s.words[s.start..s.end].iter().enumerate() {
+        if n > 0 {
+            // The text between two words, each run of white space folded to one space.
+            let gap = &s.text[s.words[s.start + n - 1].1..from];
+            let mut space = false;
+            for c in gap.chars() {
+                if c.is_whitespace() {
+                    space = true;
+                    continue;
+                }
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.push(c);
+            }
+            if space {
+                out.push(' ');
+            }
+        }
+        if matched.is_some() {
+            out.push(MATCH_START);
+            out.push_str(&s.text[from..to]);
+            out.push(MATCH_END);
+        } else {
+            out.push_str(&s.text[from..to]);
+        }
+    }
+    let last = s.words[s.end - 1].1;
+    let tail: String = s.text[last..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !c.is_alphanumeric())
+        .collect();
+    out.push_str(&tail);
+    if s.end < s.words.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(s: &str) -> String {
+        s.replace(MATCH_START, "[").replace(MATCH_END, "]")
+    }
+
+    fn terms(words: &[&str]) -> Terms {
+        Terms::new(&words.iter().map(|w| w.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn marks_stemmed_matches_and_keeps_punctuation() {
+        let t = terms(&["harbours"]);
+        let s = snippet(&t, &["The harbour, and its Harbours, reopened."]);
+        assert_eq!(marked(&s), "The [harbour], and its [Harbours], reopened.");
+    }
+
+    #[test]
+    fn prefers_the_stretch_with_more_distinct_words() {
+        let t = terms(&["bridge", "council"]);
+        let long = "bridge ".repeat(40) + "then the council voted on the bridge today";
+        let s = marked(&snippet(&t, &["nothing here", &long]));
+        assert!(s.contains("[council]") && s.contains("[bridge]"), "{s}");
+        assert!(s.starts_with('…'), "{s}");
+        assert_eq!(s.matches(' ').count() + 1, WORDS, "{s}");
+    }
+
+    #[test]
+    fn without_a_match_shows_the_opening_words() {
+        let t = terms(&["zeppelin"]);
+        let dek = "one two three four five six seven eight nine ten eleven twelve thirteen \
+                   fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty-one \
+                   twenty-two twenty-three twenty-four twenty-five";
+        let s = snippet(&t, &["", dek, "other"]);
+        assert!(s.starts_with("one two three"), "{s}");
+        assert!(s.ends_with('…') && !s.contains(MATCH_START), "{s}");
+        assert_eq!(snippet(&t, &["", "  "]), "");
+    }
+
+    #[test]
+    fn white_space_is_folded_and_any_script_is_cut_safely() {
+        let t = terms(&["ñandú"]);
+        let s = snippet(&t, &["Der  Ñandú\n\nläuft — schnell"]);
+        assert_eq!(marked(&s), "Der [Ñandú] läuft — schnell");
+    }
+}
