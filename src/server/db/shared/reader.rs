@@ -43,7 +43,9 @@ impl Backend {
         };
         let rows = query.fetch_all(&self.pool).await?;
         let mut summaries: Vec<ArticleSummary> = rows.into_iter().map(Into::into).collect();
-        if !matches!(listing, Listing::Staff { .. }) {
+        // Cards (lead image, bylines, tags) are for readers' listings; the desk and the
+        // news sitemap show none of them.
+        if !matches!(listing, Listing::Staff { .. } | Listing::Since(_)) {
             super::media::fill_cards(&self.pool, &mut summaries).await?;
         }
         Ok(summaries)
