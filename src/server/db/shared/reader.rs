@@ -1,6 +1,7 @@
 //! What readers see: listings of published articles, tag and author pages, neighbours
 //! and related articles, feeds, search and the corrections page. Every summary listing
-//! (the newsroom's too) runs through [`Backend::summaries`].
+//! (the newsroom's too) runs through [`Backend::summaries`] or, where no card is shown,
+//! its card-less half.
 
 use super::articles::load_many;
 use super::{Backend, Db};
@@ -18,8 +19,9 @@ use crate::server::db::{ReaderStore, Result};
 use chrono::{DateTime, Utc};
 
 impl Backend {
-    /// The summaries `listing` names; one page of them when `page` is `(limit, offset)`.
-    pub(super) async fn summaries(
+    /// The summaries `listing` names, one page of them when `page` is `(limit, offset)`,
+    /// without the cards' parts.
+    async fn bare_summaries(
         &self,
         listing: Listing<'_>,
         page: Option<(i64, i64)>,
@@ -42,10 +44,19 @@ impl Backend {
             None => query,
         };
         let rows = query.fetch_all(&self.pool).await?;
-        let mut summaries: Vec<ArticleSummary> = rows.into_iter().map(Into::into).collect();
-        // Cards (lead image, bylines, tags) are for readers' listings; the desk and the
-        // news sitemap show none of them.
-        if !matches!(listing, Listing::Staff { .. } | Listing::Since(_)) {
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// A listing's summaries with what readers' cards show (lead image, bylines, tags)
+    /// where a reader's listing needs them; the desk and the news sitemap show none.
+    pub(super) async fn summaries(
+        &self,
+        listing: Listing<'_>,
+        page: Option<(i64, i64)>,
+    ) -> Result<Vec<ArticleSummary>> {
+        let cards = !matches!(listing, Listing::Staff { .. } | Listing::Since(_));
+        let mut summaries = self.bare_summaries(listing, page).await?;
+        if cards {
             super::media::fill_cards(&self.pool, &mut summaries).await?;
         }
         Ok(summaries)
@@ -270,7 +281,8 @@ impl ReaderStore for Backend {
             Some(tag) => Listing::Tag(tag),
             None => Listing::Published,
         };
-        let list = self.summaries(listing, Some((limit, 0))).await?;
+        // The full articles bring their own images, bylines and tags.
+        let list = self.bare_summaries(listing, Some((limit, 0))).await?;
         let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
         let mut conn = self.pool.acquire().await?;
         load_many(&mut conn, &ids).await
