@@ -240,12 +240,14 @@ impl SqliteStore {
             }
             let ids: Vec<String> = ranked.iter().map(|(id,)| id.to_string()).collect();
             // The ids are integers the database just returned, so they are written inline.
+            // NOT INDEXED keeps SQLite looking the ids up: given the status, it walked
+            // every published article through the status index (12 ms at 100,000).
             let sql = format!(
                 "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, \
                  a.version, s.dek AS search_dek, s.body AS search_body, \
                  s.takeaways AS search_takeaways, s.faq AS search_faq \
-                 FROM article_search s JOIN articles a ON a.id = s.rowid \
-                 WHERE s.rowid IN ({}) AND a.status = 'published'",
+                 FROM articles a NOT INDEXED CROSS JOIN article_search s ON s.rowid = a.id \
+                 WHERE a.id IN ({}) AND a.status = 'published'",
                 ids.join(", ")
             );
             let mut rows: Vec<SearchRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
