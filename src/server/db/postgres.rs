@@ -5,6 +5,7 @@
 // code both backends share, compiled once against each backend's types.
 #![allow(clippy::duplicate_mod)]
 
+use super::common::SearchRow;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
@@ -72,8 +73,6 @@ impl PgStore {
         Ok(())
     }
 }
-
-use super::common::SearchRow;
 
 impl PgStore {
     /// Starts a write transaction (a plain `BEGIN`: PostgreSQL locks rows as they are

@@ -5,6 +5,7 @@
 // code both backends share, compiled once against each backend's types.
 #![allow(clippy::duplicate_mod)]
 
+use super::common::SearchRow;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -45,8 +46,6 @@ mod sessions;
 mod site;
 #[path = "shared/two_factor.rs"]
 mod two_factor;
-
-use super::common::SearchRow;
 
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
