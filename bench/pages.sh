@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Uncached latency of every public page type on a database you filled (bench/fill.sh):
-# the server runs with its page cache off, and wrk drives each page at 8 connections.
+# the server runs with its page cache off, and wrk drives each page at 8 connections
+# (after a second of warm-up).
 # Also prints the time from start to the first answered request.
 # Usage: bench/pages.sh DATABASE_URL [SECONDS_PER_PAGE]     (needs `make build`)
 set -euo pipefail
@@ -29,6 +30,9 @@ pages=("/" "/?page=50" "$article" "$tag" "$tag?page=5" "/search?q=$word" "/searc
 [ -n "$author" ] && pages+=("$author")
 printf '%-70s %10s %9s %9s %7s\n' page "req/s" "p50 ms" "p99 ms" errors
 for p in "${pages[@]}"; do
+  # A second of the same load first: the pool opens its connections and each prepares
+  # the page's statements, which is start-up, not the page's cost.
+  wrk -t2 -c8 -d1s "$base$p" >/dev/null 2>&1 || true
   wrk -t2 -c8 -d"${secs}s" --latency "$base$p" >"$dir/wrk.out" 2>&1 || true
   awk -v page="$p" '
     function ms(v) { if (v ~ /us$/) { sub(/us/, "", v); return v / 1000 } if (v ~ /ms$/) { sub(/ms/, "", v); return v } sub(/s/, "", v); return v * 1000 }
