@@ -443,9 +443,33 @@ async fn tag_listing(site: &Site, slug: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn a_tags_listing_follows_its_articles_through_every_change() {
-    use gazette::model::ArticleStatus;
+    use gazette::model::{Article, ArticleStatus};
     let site = Site::new().await;
     let editor = site.user(Role::Editor).await;
+    let store = &site.store;
+    let move_to = |a: &Article, status, at| {
+        let (id, version) = (a.id, a.version);
+        let editor = &editor;
+        async move {
+            store
+                .set_status(id, version, status, at, Some(editor))
+                .await
+                .unwrap()
+        }
+    };
+    let retag = |a: &Article, tags: &[&str]| {
+        let mut draft = sample_draft(&a.title);
+        draft.tags = tags.iter().map(|t| t.to_string()).collect();
+        let (id, version) = (a.id, a.version);
+        let editor = &editor;
+        async move {
+            store
+                .update_article(id, version, &render::content(&draft), Some(editor))
+                .await
+                .unwrap()
+        }
+    };
+
     let low = site
         .article("Low tide at noon")
         .by(&editor)
@@ -456,11 +480,7 @@ async fn a_tags_listing_follows_its_articles_through_every_change() {
         tag_listing(&site, "tide-tables").await.is_empty(),
         "a draft"
     );
-    let low = site
-        .store
-        .publish_article(low.id, low.version, Some(&editor))
-        .await
-        .unwrap();
+    let low = move_to(&low, ArticleStatus::Published, None).await;
     let spring = site
         .article("Spring tide warning")
         .by(&editor)
@@ -472,62 +492,23 @@ async fn a_tags_listing_follows_its_articles_through_every_change() {
         ["Spring tide warning", "Low tide at noon"]
     );
 
-    let low = site
-        .store
-        .set_status(
-            low.id,
-            low.version,
-            ArticleStatus::Archived,
-            None,
-            Some(&editor),
-        )
-        .await
-        .unwrap();
+    let low = move_to(&low, ArticleStatus::Archived, None).await;
     assert_eq!(
         tag_listing(&site, "tide-tables").await,
         ["Spring tide warning"]
     );
 
-    let mut draft = sample_draft("Spring tide warning");
-    draft.tags = vec!["Weather".into()];
-    let spring = site
-        .store
-        .update_article(
-            spring.id,
-            spring.version,
-            &render::content(&draft),
-            Some(&editor),
-        )
-        .await
-        .unwrap();
+    let spring = retag(&spring, &["Weather"]).await;
     assert!(
         tag_listing(&site, "tide-tables").await.is_empty(),
         "tag removed"
     );
     assert_eq!(site.get("/tags/tide-tables", None).await.status, 404);
     assert_eq!(tag_listing(&site, "weather").await, ["Spring tide warning"]);
-    draft.tags = vec!["Weather".into(), "Tide Tables".into()];
-    site.store
-        .update_article(
-            spring.id,
-            spring.version,
-            &render::content(&draft),
-            Some(&editor),
-        )
-        .await
-        .unwrap();
+    retag(&spring, &["Weather", "Tide Tables"]).await;
 
     // Back from the archive with its first publication time: behind the newer story.
-    site.store
-        .set_status(
-            low.id,
-            low.version,
-            ArticleStatus::Published,
-            None,
-            Some(&editor),
-        )
-        .await
-        .unwrap();
+    move_to(&low, ArticleStatus::Published, None).await;
     assert_eq!(
         tag_listing(&site, "tide-tables").await,
         ["Spring tide warning", "Low tide at noon"]
@@ -541,18 +522,9 @@ async fn a_tags_listing_follows_its_articles_through_every_change() {
         .create()
         .await;
     let at = chrono::Utc::now() + chrono::Duration::seconds(2);
-    site.store
-        .set_status(
-            neap.id,
-            neap.version,
-            ArticleStatus::Scheduled,
-            Some(at),
-            Some(&editor),
-        )
-        .await
-        .unwrap();
+    move_to(&neap, ArticleStatus::Scheduled, Some(at)).await;
     assert_eq!(tag_listing(&site, "tide-tables").await.len(), 2, "not yet");
-    site.store
+    store
         .publish_due(at + chrono::Duration::seconds(1))
         .await
         .unwrap();

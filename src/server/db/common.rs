@@ -260,6 +260,15 @@ pub fn highlight(snippet: &str) -> String {
     out
 }
 
+/// Ids written inline as an SQL list (`1, 2, 3`), for ids the database itself returned:
+/// integers, so nothing a reader typed can reach the SQL this way.
+pub fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
+    ids.into_iter()
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The key an article is looked up by.
 pub enum KeyArg<'a> {
     Id(i64),

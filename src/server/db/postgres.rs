@@ -127,7 +127,7 @@ impl PgStore {
         terms: &[String],
         limit: i64,
     ) -> super::Result<Vec<SearchRow>> {
-        let words = terms.join(" ");
+        let words = Self::search_words(terms);
         // A search may take at most a few seconds, whatever the words.
         let mut tx = pool.begin().await?;
         sqlx::query("SET LOCAL statement_timeout = '3s'")
@@ -219,9 +219,9 @@ impl PgStore {
 }
 
 impl PgStore {
-    /// The desk's search words as bound to the query (`plainto_tsquery` reads no query
-    /// syntax).
-    fn desk_words(terms: &[String]) -> String {
+    /// Search words (the readers' or the desk's) as bound to a query: `plainto_tsquery`
+    /// reads no query syntax.
+    fn search_words(terms: &[String]) -> String {
         terms.join(" ")
     }
 

@@ -189,11 +189,7 @@ impl SqliteStore {
         terms: &[String],
         limit: i64,
     ) -> super::Result<Vec<SearchRow>> {
-        let query = terms
-            .iter()
-            .map(|t| format!("\"{}\"", t.replace('"', "")))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let query = Self::search_words(terms);
         let (oldest,): (Option<i64>,) = sqlx::query_as(
             "SELECT MIN(id) FROM (SELECT rowid AS id FROM article_search \
              WHERE article_search MATCH $1 ORDER BY rowid DESC LIMIT $2)",
@@ -208,57 +204,65 @@ impl SqliteStore {
         // The index holds drafts too. Ranking first and asking about status afterwards
         // saves reading a whole article row (past its text, on overflow pages) per
         // candidate: twice the rows needed are ranked, and only when drafts crowd out
-        // the published ones is each candidate checked while ranking. CROSS JOIN keeps
-        // SQLite reading the index's matches and looking each article up; left to
-        // choose, it walked every published article and asked the index about each.
-        for checked in [false, true] {
-            let asked = if checked { limit } else { limit * 2 };
-            let sql = format!(
-                "SELECT article_search.rowid FROM article_search {} \
-                 WHERE article_search MATCH $1 AND article_search.rowid >= $2 {} \
-                 ORDER BY bm25(article_search, 10.0, 4.0, 1.0, 3.0, 2.0) LIMIT $3",
-                if checked {
-                    "CROSS JOIN articles p ON p.id = article_search.rowid"
-                } else {
-                    ""
-                },
-                if checked {
-                    "AND p.status = 'published'"
-                } else {
-                    ""
-                },
-            );
-            let ranked: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(&query)
-                .bind(oldest)
-                .bind(asked)
-                .fetch_all(pool)
-                .await?;
-            if ranked.is_empty() {
-                return Ok(Vec::new());
-            }
-            let ids: Vec<String> = ranked.iter().map(|(id,)| id.to_string()).collect();
-            // The ids are integers the database just returned, so they are written inline.
-            // NOT INDEXED keeps SQLite looking the ids up: given the status, it walked
-            // every published article through the status index (12 ms at 100,000).
-            let sql = format!(
-                "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, \
-                 a.version, s.dek AS search_dek, s.body AS search_body, \
-                 s.takeaways AS search_takeaways, s.faq AS search_faq \
-                 FROM articles a NOT INDEXED CROSS JOIN article_search s ON s.rowid = a.id \
-                 WHERE a.id IN ({}) AND a.status = 'published'",
-                ids.join(", ")
-            );
-            let mut rows: Vec<SearchRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_all(pool)
-                .await?;
-            if checked || rows.len() as i64 >= limit || (ranked.len() as i64) < asked {
-                rows.sort_by_key(|r| ranked.iter().position(|(id,)| *id == r.summary.id));
-                rows.truncate(usize::try_from(limit).unwrap_or(0));
-                return Ok(rows);
-            }
+        // the published ones is each candidate checked while ranking.
+        let asked = limit * 2;
+        let (ranked, mut rows) = Self::ranked_hits(pool, &query, oldest, asked, false).await?;
+        if (rows.len() as i64) < limit && ranked == asked {
+            (_, rows) = Self::ranked_hits(pool, &query, oldest, limit, true).await?;
         }
-        Ok(Vec::new())
+        rows.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(rows)
+    }
+
+    /// The `asked` best-ranked matches of `query` from rowid `oldest` on: how many were
+    /// ranked, and the published ones among them in rank order with their text. With
+    /// `checked`, only published articles are ranked; CROSS JOIN then keeps SQLite
+    /// reading the index's matches and looking each article up (left to choose, it
+    /// walked every published article and asked the index about each).
+    async fn ranked_hits(
+        pool: &SqlitePool,
+        query: &str,
+        oldest: i64,
+        asked: i64,
+        checked: bool,
+    ) -> super::Result<(i64, Vec<SearchRow>)> {
+        let (join, check) = if checked {
+            (
+                "CROSS JOIN articles p ON p.id = article_search.rowid",
+                "AND p.status = 'published'",
+            )
+        } else {
+            ("", "")
+        };
+        let sql = format!(
+            "SELECT article_search.rowid FROM article_search {join} \
+             WHERE article_search MATCH $1 AND article_search.rowid >= $2 {check} \
+             ORDER BY bm25(article_search, 10.0, 4.0, 1.0, 3.0, 2.0) LIMIT $3"
+        );
+        let ranked: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(query)
+            .bind(oldest)
+            .bind(asked)
+            .fetch_all(pool)
+            .await?;
+        if ranked.is_empty() {
+            return Ok((0, Vec::new()));
+        }
+        // NOT INDEXED keeps SQLite looking the ids up: given the status, it walked every
+        // published article through the status index (12 ms at 100,000).
+        let sql = format!(
+            "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, \
+             a.version, s.dek AS search_dek, s.body AS search_body, \
+             s.takeaways AS search_takeaways, s.faq AS search_faq \
+             FROM articles a NOT INDEXED CROSS JOIN article_search s ON s.rowid = a.id \
+             WHERE a.id IN ({}) AND a.status = 'published'",
+            super::common::id_list(ranked.iter().map(|(id,)| *id))
+        );
+        let mut rows: Vec<SearchRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(pool)
+            .await?;
+        rows.sort_by_key(|r| ranked.iter().position(|(id,)| *id == r.summary.id));
+        Ok((ranked.len() as i64, rows))
     }
 
     /// Nothing: SQLite's triggers update one counter row per status in place.
@@ -283,9 +287,9 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
-    /// The desk's search words as an FTS5 query: each term quoted, so no FTS5 syntax
-    /// gets through.
-    fn desk_words(terms: &[String]) -> String {
+    /// Search words as an FTS5 query that every word must match: each word quoted, so
+    /// no FTS5 syntax gets through.
+    fn search_words(terms: &[String]) -> String {
         terms
             .iter()
             .map(|t| format!("\"{}\"", t.replace('"', "")))

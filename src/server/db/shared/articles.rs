@@ -8,7 +8,7 @@ use super::{Backend, Conn, Db};
 use crate::error::AppError;
 use crate::model::{Article, ArticleStatus, ArticleSummary, User};
 use crate::server::db::common::{
-    assemble, now, ArticleRow, FaqRow, KeyArg, Listing, SlugNameRow, ARTICLE_SELECT,
+    assemble, id_list, now, ArticleRow, FaqRow, KeyArg, Listing, SlugNameRow, ARTICLE_SELECT,
 };
 use crate::server::db::{ArticleStore, Content, ImportItem, Result};
 use crate::server::render::html_text;
@@ -376,10 +376,6 @@ pub(super) async fn load_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Articl
             .await?;
     rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
     with_parts(conn, rows).await
-}
-
-fn id_list(ids: impl Iterator<Item = i64>) -> String {
-    ids.map(|id| id.to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// Takes the rows that belong to `id` off the front of `rows` (sorted by article id).

@@ -4,7 +4,7 @@
 
 use super::{Backend, Db};
 use crate::model::{ArticleStatus, Author, DeskRow, DeskSort, EditorPresence, Tag};
-use crate::server::db::common::{walk_or_collect, SlugFilter, SlugNameRow, MANY_MATCHES};
+use crate::server::db::common::{id_list, walk_or_collect, SlugFilter, SlugNameRow, MANY_MATCHES};
 use crate::server::db::{DeskOrder, DeskQuery, DeskStore, Result};
 use chrono::{DateTime, Utc};
 
@@ -139,7 +139,7 @@ fn desk_sql(q: &DeskQuery<'_>, plan: Plan, ask: Ask) -> (String, Vec<Arg>) {
     // the window's size is asked without them.
     let mut window_check = None;
     if !q.terms.is_empty() && ask == Ask::Rows {
-        let n = next(Arg::Text(Backend::desk_words(q.terms)), &mut args);
+        let n = next(Arg::Text(Backend::search_words(q.terms)), &mut args);
         let (row, list) = Backend::desk_match(n);
         match plan.words {
             Words::Window => window_check = Some(format!("EXISTS ({row})")),
@@ -223,7 +223,7 @@ impl Backend {
     /// How the search words are checked once a first try over the window left the page
     /// short: by counting their matches (see [`MANY_MATCHES`]); `None` if there are none.
     async fn words_plan(&self, q: &DeskQuery<'_>) -> Result<Option<Words>> {
-        let words = Backend::desk_words(q.terms);
+        let words = Backend::search_words(q.terms);
         let n = Backend::desk_match_count(&self.pool, &words, MANY_MATCHES + 1).await?;
         Ok(match n {
             0 => None,
@@ -253,11 +253,8 @@ impl Backend {
     /// (enough when they are common); only when that leaves the page short and the window
     /// did not hold every row the other filters allow is the full plan needed.
     async fn desk_page_rows(&self, q: &DeskQuery<'_>, mut plan: Plan) -> Result<Vec<DeskRowSql>> {
-        if q.terms.is_empty() {
-            return self.desk_query(q, plan, Ask::Rows).await;
-        }
         let rows: Vec<DeskRowSql> = self.desk_query(q, plan, Ask::Rows).await?;
-        if rows.len() as i64 >= q.limit {
+        if q.terms.is_empty() || rows.len() as i64 >= q.limit {
             return Ok(rows);
         }
         let size: Vec<(i64,)> = self.desk_query(q, plan, Ask::WindowSize).await?;
@@ -287,9 +284,7 @@ impl DeskStore for Backend {
         }
         let mut bylines = std::collections::HashMap::<i64, Vec<String>>::new();
         if !rows.is_empty() {
-            let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
-            // The ids are integers the database just returned, so they are written inline.
-            let ids = ids.join(", ");
+            let ids = id_list(rows.iter().map(|r| r.id));
             let sql = format!(
                 "SELECT article_id, name FROM (\
                  SELECT aa.article_id, u.name, aa.position FROM article_authors aa \

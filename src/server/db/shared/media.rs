@@ -4,7 +4,7 @@
 use super::Backend;
 use crate::error::AppError;
 use crate::model::{MediaItem, MediaRef, User};
-use crate::server::db::common::now;
+use crate::server::db::common::{id_list, now};
 use crate::server::db::{MediaStore, Result};
 use crate::server::media::{Processed, Variant};
 use chrono::{DateTime, Utc};
@@ -61,13 +61,11 @@ impl Backend {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
-        // The ids are integers the database just returned, so they are written inline.
+        let ids = id_list(rows.iter().map(|r| r.id));
         let sql = format!(
             "SELECT am.media_id, a.id, a.title FROM article_media am \
-             JOIN articles a ON a.id = am.article_id WHERE am.media_id IN ({}) \
-             ORDER BY a.updated_at DESC",
-            ids.join(", ")
+             JOIN articles a ON a.id = am.article_id WHERE am.media_id IN ({ids}) \
+             ORDER BY a.updated_at DESC"
         );
         let uses: Vec<(i64, i64, String)> = sqlx::query_as(AssertSqlSafe(sql))
             .fetch_all(&self.pool)
@@ -322,9 +320,8 @@ pub(super) async fn media_refs_in(conn: &mut super::Conn, ids: &[i64]) -> Result
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
-    // The ids are integers, so they are written inline.
-    let sql = format!("{MEDIA_SELECT} WHERE m.id IN ({})", list.join(", "));
+    let list = id_list(ids.iter().copied());
+    let sql = format!("{MEDIA_SELECT} WHERE m.id IN ({list})");
     let rows: Vec<MediaRow> = sqlx::query_as(AssertSqlSafe(sql))
         .fetch_all(&mut *conn)
         .await?;
@@ -348,9 +345,7 @@ pub(super) async fn fill_cards(
     if cards.is_empty() {
         return Ok(());
     }
-    let ids: Vec<String> = cards.iter().map(|c| c.id.to_string()).collect();
-    let ids = ids.join(", ");
-    // The ids are integers the database just returned, so they are written inline.
+    let ids = id_list(cards.iter().map(|c| c.id));
     let images: Vec<CardImageRow> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT a.id AS article_id, a.lead_alt, m.id, m.hash, m.width, m.height, m.focus_x, \
          m.focus_y, m.alt, m.caption, m.credit, m.created_at, \

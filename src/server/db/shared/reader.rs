@@ -9,7 +9,7 @@ use crate::model::{
     Article, ArticleSummary, AuthorProfile, Correction, CorrectionEntry, SearchHit, Tag,
 };
 use crate::server::db::common::{
-    highlight, CorrectionRow, Listing, SlugFilter, SlugNameRow, SummaryRow, MANY_MATCHES,
+    highlight, id_list, CorrectionRow, Listing, SlugFilter, SlugNameRow, SummaryRow, MANY_MATCHES,
     SUMMARY_SELECT,
 };
 
@@ -163,8 +163,8 @@ impl ReaderStore for Backend {
         if ranked.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<String> = ranked.iter().map(|(id,)| id.to_string()).collect();
-        let sql = format!("{SUMMARY_SELECT} WHERE a.id IN ({})", ids.join(", "));
+        let ids = id_list(ranked.iter().map(|(id,)| *id));
+        let sql = format!("{SUMMARY_SELECT} WHERE a.id IN ({ids})");
         let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.pool)
             .await?;
