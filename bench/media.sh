@@ -3,6 +3,7 @@
 # orientation, colour conversion, every variant encoded and stored; the request returns
 # when all is done) and the bytes of each variant. Needs `make build` first (or
 # GAZETTE_BIN pointing at a gazette binary) and ImageMagick's `convert` to make the photo.
+# With `heif-enc` (Debian's libheif-examples) the same photo is also timed as an AVIF.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -30,15 +31,25 @@ echo "12-megapixel JPEG: $(wc -c <"$dir/photo.jpg" | tr -d ' ') bytes"
 curl -fs -c "$dir/jar" -o /dev/null \
   --data-urlencode email=bench@example.com --data-urlencode 'password=a bench password of some length' \
   "$base/admin/login"
-for run in 1 2 3; do
-  # A different file each run (one changed byte), so none is found already stored.
-  cp "$dir/photo.jpg" "$dir/run$run.jpg"; printf '%s' "$run" >>"$dir/run$run.jpg"
-  seconds=$(curl -fs -b "$dir/jar" -F alt=Bench -F "file=@$dir/run$run.jpg" \
-    -o "$dir/reply$run.json" -w '%{time_total}' "$base/admin/media/upload")
-  echo "upload to ready, run $run: ${seconds}s"
-done
+# Uploads $1 three times (a different file each run: one byte appended, so none is
+# found already stored) and prints each run's time.
+uploads() {
+  local ext=${1##*.}
+  for run in 1 2 3; do
+    cp "$1" "$dir/run$run.$ext"; printf '%s' "$run" >>"$dir/run$run.$ext"
+    seconds=$(curl -fs -b "$dir/jar" -F alt=Bench -F "file=@$dir/run$run.$ext" \
+      -o "$dir/reply-$ext$run.json" -w '%{time_total}' "$base/admin/media/upload")
+    echo "upload to ready, $ext, run $run: ${seconds}s"
+  done
+}
+uploads "$dir/photo.jpg"
+if command -v heif-enc >/dev/null; then
+  heif-enc -A -q 60 -o "$dir/photo.avif" "$dir/photo.jpg" >/dev/null
+  echo "the same photo as AVIF: $(wc -c <"$dir/photo.avif" | tr -d ' ') bytes"
+  uploads "$dir/photo.avif"
+fi
 
-python3 - "$dir/reply1.json" <<'PY' >"$dir/variants"
+python3 - "$dir/reply-jpg1.json" <<'PY' >"$dir/variants"
 import json, sys
 item = json.load(open(sys.argv[1]))[0]["uploaded"]["item"]["media"]
 h, w = item["hash"], item["width"]

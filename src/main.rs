@@ -84,7 +84,7 @@ enum BylineCommand {
 
 #[derive(Subcommand)]
 enum MediaCommand {
-    /// Store pictures (JPEG, PNG, WebP, GIF); all are checked before any is stored.
+    /// Store pictures (JPEG, PNG, WebP, AVIF, GIF); all are checked before any is stored.
     Add {
         #[arg(required = true)]
         files: Vec<PathBuf>,

@@ -77,6 +77,127 @@ async fn a_sources_photo_is_served_upright_with_no_metadata_left() {
     );
 }
 
+/// A phone's AVIF photo (made by `fixtures/pictures/make.py`): 800 × 400 as stored, red
+/// left and blue right, with GPS, serial number and XMP, and the container's rotation
+/// saying "turn a quarter clockwise".
+const PHONE_AVIF: &[u8] = include_bytes!("../fixtures/pictures/phone-gps-rotated.avif");
+
+/// The pixel at (`x`, `y`) of the picture at `path`, decoded.
+async fn pixel(site: &Site, path: &str, x: u32, y: u32) -> ((u32, u32), [u8; 3]) {
+    let (status, _, bytes) = fetch(site, path).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    let decoded = image::load_from_memory(&bytes).unwrap().to_rgb8();
+    (decoded.dimensions(), decoded.get_pixel(x, y).0)
+}
+
+#[tokio::test]
+async fn an_avif_from_a_phone_is_served_upright_with_no_metadata_left() {
+    let site = Site::new().await;
+    let cookie = site.session(Role::Author).await;
+    for secret in SECRETS.iter().filter(|s| **s != b"Photoshop 3.0") {
+        assert!(
+            PHONE_AVIF.windows(secret.len()).any(|w| w == *secret),
+            "the test photo carries {:?}",
+            String::from_utf8_lossy(secret)
+        );
+    }
+    let item = site
+        .upload_ok(&cookie, "A phone picture", "IMG_0002.avif", PHONE_AVIF)
+        .await;
+    let m = &item.media;
+    assert_eq!((m.width, m.height), (400, 800), "turned upright");
+    let mut names: Vec<String> = Vec::new();
+    for width in m.widths() {
+        for ext in ["webp", "jpg"] {
+            names.push(m.url(width, ext));
+        }
+    }
+    names.extend(m.crops().into_iter().map(|(path, _, _)| path));
+    for path in &names {
+        let (status, headers, bytes) = fetch(&site, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_ne!(headers[header::CONTENT_TYPE], "image/avif", "{path}");
+        assert_eq!(metadata_blocks(&bytes), Vec::<String>::new(), "{path}");
+    }
+    let (size, top) = pixel(&site, &m.url(400, "jpg"), 200, 100).await;
+    assert_eq!(size, (400, 800));
+    assert!(top[0] > 150 && top[2] < 100, "top should be red: {top:?}");
+    let (_, bottom) = pixel(&site, &m.url(400, "webp"), 200, 700).await;
+    assert!(
+        bottom[2] > 150 && bottom[0] < 100,
+        "bottom should be blue: {bottom:?}"
+    );
+}
+
+#[tokio::test]
+async fn avif_transparency_and_twelve_bit_colour_come_out_right() {
+    let site = Site::new().await;
+    let cookie = site.session(Role::Editor).await;
+    // Opaque above its middle, transparent below: flattened onto white.
+    let half = include_bytes!("../fixtures/pictures/half-transparent.avif");
+    let m = site
+        .upload_ok(&cookie, "A sticker", "sticker.avif", half)
+        .await
+        .media;
+    assert_eq!((m.width, m.height), (64, 32));
+    let (_, red) = pixel(&site, &m.url(64, "jpg"), 8, 4).await;
+    assert!(red[0] > 180 && red[1] < 80, "opaque red: {red:?}");
+    let (_, white) = pixel(&site, &m.url(64, "jpg"), 8, 28).await;
+    assert!(
+        white.iter().all(|c| *c > 230),
+        "transparent is white: {white:?}"
+    );
+    // 12 bits a sample: red left, blue right, at their own brightness.
+    let deep = include_bytes!("../fixtures/pictures/twelve-bit.avif");
+    let m = site
+        .upload_ok(&cookie, "A deep picture", "deep.avif", deep)
+        .await
+        .media;
+    let (_, left) = pixel(&site, &m.url(64, "webp"), 8, 16).await;
+    let (_, right) = pixel(&site, &m.url(64, "jpg"), 56, 16).await;
+    for (px, want) in [(left, [220, 30, 30]), (right, [30, 30, 220])] {
+        assert!(
+            px.iter().zip(want).all(|(a, b)| (*a as i32 - b).abs() < 24),
+            "{px:?} should be near {want:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn damaged_and_oversized_avifs_are_refused_and_store_nothing() {
+    let site = Site::new().await;
+    let cookie = site.session(Role::Editor).await;
+    // The same photo declaring 19,000 × 19,000 pixels in its `ispe` box.
+    let mut bomb = PHONE_AVIF.to_vec();
+    let at = bomb.windows(4).position(|w| w == b"ispe").unwrap() + 8;
+    bomb[at..at + 4].copy_from_slice(&19_000u32.to_be_bytes());
+    bomb[at + 4..at + 8].copy_from_slice(&19_000u32.to_be_bytes());
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        ("bomb.avif", bomb, "19000 × 19000 pixels"),
+        (
+            "cut.avif",
+            PHONE_AVIF[..PHONE_AVIF.len() * 2 / 3].to_vec(),
+            "The AVIF file is truncated or damaged",
+        ),
+        (
+            "camera.heic",
+            b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec(),
+            "HEIC",
+        ),
+    ];
+    for (name, bytes, message) in cases {
+        let reply = site
+            .upload(Some(&cookie), "alt", &[(name, bytes.as_slice())])
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        let outcomes: Vec<UploadOutcome> = serde_json::from_str(&reply.body).unwrap();
+        let error = outcomes[0].error.clone().unwrap_or_default();
+        assert!(error.contains(message), "{name}: {error}");
+        assert_no_internals(&reply.body);
+    }
+    assert_eq!(stored_media(&site).await, 0, "nothing was stored");
+}
+
 #[tokio::test]
 async fn refused_files_get_a_clear_message_and_store_nothing() {
     let site = Site::new().await;

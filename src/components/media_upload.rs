@@ -127,7 +127,7 @@ pub fn Uploader(#[prop(into)] on_uploaded: Callback<MediaItem>) -> impl IntoView
                 id="media-files"
                 type="file"
                 multiple
-                accept="image/jpeg,image/png,image/webp,image/gif"
+                accept="image/jpeg,image/png,image/webp,image/avif,image/gif"
                 on:change=move |ev| {
                     let input: web_sys::HtmlInputElement = event_target(&ev);
                     if let Some(files) = input.files() {
@@ -136,7 +136,7 @@ pub fn Uploader(#[prop(into)] on_uploaded: Callback<MediaItem>) -> impl IntoView
                     input.set_value("");
                 }
             />
-            <p class="hint">"Or drop files here: JPEG, PNG, WebP or GIF, up to 25 MB each."</p>
+            <p class="hint">"Or drop files here: JPEG, PNG, WebP, AVIF or GIF, up to 25 MB each."</p>
             <ul class="transfers" aria-live="polite">
                 <For each=move || transfers.get() key=|t| t.key let:t>
                     <li>

@@ -2,6 +2,7 @@
 //! serving variants ([`http`]), and resolving the pictures an article refers to before
 //! it is saved.
 
+pub mod avif;
 pub mod http;
 pub mod process;
 

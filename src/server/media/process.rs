@@ -7,6 +7,7 @@
 //!
 //! Everything here is CPU-bound and synchronous: callers run it on the blocking pool.
 
+use super::avif::{self, AvifError};
 use crate::model::{crop_rect, ladder, scaled_height, CROPS, CROP_WIDTH};
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
@@ -36,6 +37,7 @@ pub enum Kind {
     Png,
     Gif,
     WebP,
+    Avif,
 }
 
 impl Kind {
@@ -45,15 +47,18 @@ impl Kind {
             Kind::Png => "png",
             Kind::Gif => "gif",
             Kind::WebP => "webp",
+            Kind::Avif => "avif",
         }
     }
 
-    fn format(self) -> ImageFormat {
+    /// The `image` crate's decoder for it; AVIF has its own (see [`avif`]).
+    fn format(self) -> Option<ImageFormat> {
         match self {
-            Kind::Jpeg => ImageFormat::Jpeg,
-            Kind::Png => ImageFormat::Png,
-            Kind::Gif => ImageFormat::Gif,
-            Kind::WebP => ImageFormat::WebP,
+            Kind::Jpeg => Some(ImageFormat::Jpeg),
+            Kind::Png => Some(ImageFormat::Png),
+            Kind::Gif => Some(ImageFormat::Gif),
+            Kind::WebP => Some(ImageFormat::WebP),
+            Kind::Avif => None,
         }
     }
 }
@@ -105,26 +110,31 @@ pub fn sniff(bytes: &[u8]) -> Result<Kind, Refused> {
         return Ok(Kind::WebP);
     }
     if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
-        let brand = &bytes[8..12];
-        if brand == b"avif" || brand == b"avis" {
-            return Err(Refused(
-                "AVIF images are not accepted yet: export the picture as JPEG, PNG or WebP.".into(),
-            ));
+        // The major brand, then (after the minor version) the compatible ones.
+        let size = (u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize)
+            .clamp(12, bytes.len());
+        let ftyp = &bytes[..size];
+        let compatible = ftyp.get(16..).unwrap_or_default().chunks_exact(4);
+        if std::iter::once(&ftyp[8..12])
+            .chain(compatible)
+            .any(|b| b == b"avif" || b == b"avis")
+        {
+            return Ok(Kind::Avif);
         }
         return Err(Refused(
-            "HEIC and other camera formats are not accepted: export the picture as JPEG, PNG or WebP."
+            "HEIC and other camera formats are not accepted: export the picture as JPEG, PNG, WebP or AVIF."
                 .into(),
         ));
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
     if head.contains("<svg") {
         return Err(Refused(
-            "SVG images are not accepted (they can carry scripts): upload a JPEG, PNG, WebP or GIF."
+            "SVG images are not accepted (they can carry scripts): upload a JPEG, PNG, WebP, AVIF or GIF."
                 .into(),
         ));
     }
     Err(Refused(
-        "This file is not an image Gazette accepts: upload a JPEG, PNG, WebP or GIF (the file's contents decide, not its name)."
+        "This file is not an image Gazette accepts: upload a JPEG, PNG, WebP, AVIF or GIF (the file's contents decide, not its name)."
             .into(),
     ))
 }
@@ -155,9 +165,9 @@ fn jpeg_complete(bytes: &[u8]) -> bool {
 }
 
 /// Checks, decodes and re-encodes an upload. Refuses (storing nothing) files over
-/// [`MAX_UPLOAD_BYTES`], types other than JPEG, PNG, WebP and GIF, images declaring more
-/// than [`MAX_PIXELS`] (checked from the header before any pixel is decoded, and again
-/// by the decoder's own limits) and files that are truncated or corrupt.
+/// [`MAX_UPLOAD_BYTES`], types other than JPEG, PNG, WebP, AVIF and GIF, images declaring
+/// more than [`MAX_PIXELS`] (checked from the header before any pixel is decoded, and
+/// again by the decoder's own limits) and files that are truncated or corrupt.
 pub fn process(bytes: &[u8]) -> Result<Processed, Refused> {
     if bytes.is_empty() {
         return Err(Refused("The file is empty.".into()));
@@ -179,18 +189,13 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Refused> {
         return Err(corrupt());
     }
     // The header alone, read without limits, so the size can be refused with a message.
-    let mut header = ImageReader::with_format(Cursor::new(bytes), kind.format());
-    header.no_limits();
-    let (w, h) = header.into_dimensions().map_err(|_| corrupt())?;
-    let reader = || {
-        let mut r = ImageReader::with_format(Cursor::new(bytes), kind.format());
-        let mut limits = Limits::default();
-        limits.max_image_width = Some(MAX_SIDE);
-        limits.max_image_height = Some(MAX_SIDE);
-        // Room for the decoded pixels (up to 4 bytes each) and the decoder's own buffers.
-        limits.max_alloc = Some(MAX_PIXELS * 4 + 64 * 1024 * 1024);
-        r.limits(limits);
-        r
+    let (w, h) = match kind.format() {
+        Some(format) => {
+            let mut header = ImageReader::with_format(Cursor::new(bytes), format);
+            header.no_limits();
+            header.into_dimensions().map_err(|_| corrupt())?
+        }
+        None => avif::declared_size(bytes).ok_or_else(corrupt)?,
     };
     if w == 0 || h == 0 {
         return Err(corrupt());
@@ -201,12 +206,7 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Refused> {
             MAX_PIXELS / 1_000_000
         )));
     }
-    let mut decoder = reader().into_decoder().map_err(|_| corrupt())?;
-    let orientation = decoder.orientation().map_err(|_| corrupt())?;
-    let icc = decoder.icc_profile().ok().flatten();
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| corrupt())?;
-    image.apply_orientation(orientation);
-    let rgb = to_srgb(image, icc.as_deref());
+    let rgb = decode(bytes, kind).map_err(|e| e.unwrap_or_else(corrupt))?;
     let (width, height) = rgb.dimensions();
     let variants = variants(&rgb, 50, 50)?;
     Ok(Processed {
@@ -218,10 +218,39 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Refused> {
     })
 }
 
+/// Decodes a file of a recognised kind, within the decoders' limits, to upright sRGB.
+/// `Err(None)` means truncated or corrupt; `Err(Some(_))` carries a more precise reason.
+fn decode(bytes: &[u8], kind: Kind) -> Result<RgbImage, Option<Refused>> {
+    let Some(format) = kind.format() else {
+        let decoded = avif::decode(bytes).map_err(|e| match e {
+            AvifError::Corrupt => None,
+            AvifError::Unsupported(why) => Some(Refused(why.into())),
+        })?;
+        return Ok(to_srgb(decoded.image, decoded.profile));
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    // Room for the decoded pixels (up to 4 bytes each) and the decoder's own buffers.
+    limits.max_alloc = Some(MAX_PIXELS * 4 + 64 * 1024 * 1024);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|_| None)?;
+    let orientation = decoder.orientation().map_err(|_| None)?;
+    let profile = decoder
+        .icc_profile()
+        .ok()
+        .flatten()
+        .and_then(|icc| moxcms::ColorProfile::new_from_slice(&icc).ok());
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| None)?;
+    image.apply_orientation(orientation);
+    Ok(to_srgb(image, profile))
+}
+
 /// The image as 8-bit sRGB without alpha (flattened onto white). A colour profile that
 /// isn't sRGB (Display P3 from phones, Adobe RGB from cameras) is converted, since the
 /// profile itself is not kept.
-fn to_srgb(image: DynamicImage, icc: Option<&[u8]>) -> RgbImage {
+fn to_srgb(image: DynamicImage, profile: Option<moxcms::ColorProfile>) -> RgbImage {
     let rgb = if image.color().has_alpha() {
         let rgba = image.to_rgba8();
         let (w, h) = rgba.dimensions();
@@ -234,10 +263,7 @@ fn to_srgb(image: DynamicImage, icc: Option<&[u8]>) -> RgbImage {
     } else {
         image.to_rgb8()
     };
-    let Some(icc) = icc else { return rgb };
-    let Ok(source) = moxcms::ColorProfile::new_from_slice(icc) else {
-        return rgb;
-    };
+    let Some(source) = profile else { return rgb };
     let srgb = moxcms::ColorProfile::new_srgb();
     let Ok(transform) = source.create_transform_8bit(
         moxcms::Layout::Rgb,
@@ -317,17 +343,7 @@ pub fn crops(rgb: &RgbImage, fx: u32, fy: u32) -> Result<Vec<Variant>, Refused> 
 /// Decodes a stored original again (to make new crops when the focal point moves).
 pub fn decode_stored(bytes: &[u8]) -> Result<RgbImage, Refused> {
     let kind = sniff(bytes)?;
-    let mut decoder = ImageReader::with_format(Cursor::new(bytes), kind.format())
-        .into_decoder()
-        .map_err(|_| Refused("The stored original could not be read.".into()))?;
-    let orientation = decoder
-        .orientation()
-        .map_err(|_| Refused("The stored original could not be read.".into()))?;
-    let icc = decoder.icc_profile().ok().flatten();
-    let mut image = DynamicImage::from_decoder(decoder)
-        .map_err(|_| Refused("The stored original could not be read.".into()))?;
-    image.apply_orientation(orientation);
-    Ok(to_srgb(image, icc.as_deref()))
+    decode(bytes, kind).map_err(|_| Refused("The stored original could not be read.".into()))
 }
 
 /// Lossy WebP, no metadata chunks.
@@ -372,9 +388,11 @@ mod tests {
             .unwrap_err()
             .0
             .contains("SVG"));
-        assert!(sniff(b"\0\0\0\x1cftypavif\0\0\0\0")
+        assert_eq!(sniff(b"\0\0\0\x1cftypavif\0\0\0\0mif1miaf"), Ok(Kind::Avif));
+        assert_eq!(sniff(b"\0\0\0\x18ftypmif1\0\0\0\0mif1avif"), Ok(Kind::Avif));
+        assert!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic")
             .unwrap_err()
             .0
-            .contains("AVIF"));
+            .contains("HEIC"));
     }
 }
