@@ -213,6 +213,49 @@ async fn search_finds_a_published_story_behind_many_newer_drafts_and_marks_the_w
 }
 
 #[tokio::test]
+async fn search_ranks_headline_matches_first_then_deks_then_the_rest_newest_first() {
+    let site = Site::new().await;
+    let editor = site.user(Role::Editor).await;
+    // Published oldest first. A word-counting ranking would put the first above the
+    // second (three times in a short headline) and the dek above the body by weight,
+    // not by tier.
+    site.article("Harbour, harbour, harbour")
+        .by(&editor)
+        .published()
+        .await;
+    site.article("Plans for the harbour approved after a long debate among councillors")
+        .by(&editor)
+        .published()
+        .await;
+    site.article("Council budget agreed")
+        .by(&editor)
+        .draft(|d| d.dek = "A levy on harbour berths pays for it.".into())
+        .published()
+        .await;
+    site.article("Rail strike called off")
+        .by(&editor)
+        .draft(|d| d.body = "Trains run again. The harbour line reopens on Monday, harbour staff said; harbour harbour harbour.".into())
+        .published()
+        .await;
+    let page = site.get("/search?q=harbour", None).await;
+    let at = |title: &str| {
+        page.body
+            .find(title)
+            .unwrap_or_else(|| panic!("{title} missing: {}", page.body))
+    };
+    let order = [
+        at("Plans for the harbour approved"),
+        at("Harbour, harbour, harbour"),
+        at("Council budget agreed"),
+        at("Rail strike called off"),
+    ];
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "newer headline, older headline, dek, body: {order:?}"
+    );
+}
+
+#[tokio::test]
 async fn hostile_search_queries_never_fail() {
     let site = site_with_articles().await;
     let long = "a".repeat(1000);

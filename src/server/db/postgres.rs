@@ -114,8 +114,10 @@ impl PgStore {
     }
 
     /// PostgreSQL full-text search: every term must match (`plainto_tsquery` takes no
-    /// query syntax); ranked by `ts_rank` over the weighted document, cut to `limit`
-    /// before any snippet is built.
+    /// query syntax), cut to `limit` before any snippet is built. Ranked in tiers as on
+    /// SQLite: every word in the headline, then every word in the headline, dek or
+    /// takeaways (both read from the small `head` vector), then the rest; newest first
+    /// within each.
     ///
     /// Only a bounded set of candidates is ranked: every match when there are at most
     /// [`SEARCH_WINDOW`], otherwise the newest [`SEARCH_WINDOW`] published matches,
@@ -153,16 +155,18 @@ impl PgStore {
         let sql = format!(
             "WITH q AS (SELECT plainto_tsquery('english', $1) AS q), \
              candidates AS MATERIALIZED ({candidates}), \
-             hits AS (SELECT s.article_id, ts_rank(s.doc, q.q) AS rank, a.published_at \
+             hits AS (SELECT s.article_id, a.published_at, \
+               CASE WHEN ts_filter(s.head, '{{a}}') @@ q.q THEN 0 \
+               WHEN s.head @@ q.q THEN 1 ELSE 2 END AS tier \
                FROM candidates c JOIN article_search s ON s.article_id = c.id \
                JOIN articles a ON a.id = c.id, q WHERE a.status = 'published' \
-               ORDER BY rank DESC, a.published_at DESC LIMIT $2) \
+               ORDER BY tier, a.published_at DESC, s.article_id DESC LIMIT $2) \
              SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, a.version, \
              s.dek AS search_dek, s.body AS search_body, s.takeaways AS search_takeaways, \
              s.faq AS search_faq \
              FROM hits JOIN articles a ON a.id = hits.article_id \
              JOIN article_search s ON s.article_id = hits.article_id \
-             ORDER BY hits.rank DESC, hits.published_at DESC"
+             ORDER BY hits.tier, hits.published_at DESC, hits.article_id DESC"
         );
         let query = sqlx::query_as::<_, SearchRow>(sqlx::AssertSqlSafe(sql))
             .bind(&words)

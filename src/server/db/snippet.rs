@@ -97,16 +97,25 @@ fn best_stretch<'a>(terms: &Terms, text: &'a str) -> Stretch<'a> {
 /// The snippet for the fields of one article, in order of preference when two hold
 /// matches equally well: the words around the most distinct search words, matches
 /// wrapped in [`MATCH_START`] / [`MATCH_END`], `…` where the text was cut, white space
-/// folded. With no match anywhere, the opening words of the first field with text.
+/// folded. The first field with a stretch holding every search word is taken without
+/// reading the rest (a dek saves reading the body). With no match anywhere, the opening
+/// words of the first field with text.
 pub fn snippet(terms: &Terms, fields: &[&str]) -> String {
+    let mut distinct = terms.stems.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
     let mut best: Option<Stretch> = None;
     for field in fields {
         let stretch = best_stretch(terms, field);
         if stretch.words.is_empty() {
             continue;
         }
+        let complete = stretch.score.0 == distinct.len();
         if best.as_ref().is_none_or(|b| stretch.score > b.score) {
             best = Some(stretch);
+        }
+        if complete {
+            break;
         }
     }
     let Some(s) = best else {
@@ -183,6 +192,16 @@ mod tests {
         assert!(s.contains("[council]") && s.contains("[bridge]"), "{s}");
         assert!(s.starts_with('…'), "{s}");
         assert_eq!(s.matches(' ').count() + 1, WORDS, "{s}");
+    }
+
+    #[test]
+    fn the_first_field_holding_every_word_is_taken() {
+        let t = terms(&["bridge", "council"]);
+        let body = "the council and the bridge, the bridge and the council, bridge bridge";
+        let s = marked(&snippet(&t, &["The council opens the bridge.", body]));
+        assert_eq!(s, "The [council] opens the [bridge].");
+        let s = marked(&snippet(&t, &["The council met.", body]));
+        assert!(s.starts_with("the [council] and the [bridge]"), "{s}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 #![allow(clippy::duplicate_mod)]
 
 use super::common::SearchRow;
+use chrono::{DateTime, Utc};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -14,6 +15,11 @@ use std::time::Duration;
 
 /// Matching articles, newest first, that search ranks (see `search_rows`).
 const SEARCH_WINDOW: i64 = 500;
+
+/// Search's ranking, best first, as FTS5 column filters: every word in the headline;
+/// every word in the headline, dek or takeaways; every word anywhere (headline, dek,
+/// body, takeaways, FAQ). Newest first within a tier.
+const SEARCH_TIERS: [&str; 3] = ["{title} : ", "{title dek takeaways} : ", ""];
 
 // The shared store code is written against these aliases.
 type Db = sqlx::Sqlite;
@@ -178,12 +184,12 @@ impl SqliteStore {
     }
 
     /// FTS5 search: every term must match (each is quoted, so no query syntax gets
-    /// through); ranked by bm25 with the headline weighted highest, among the
-    /// [`SEARCH_WINDOW`] newest matching articles. Three short steps instead of one query:
-    /// ranking every match of a common word, and building a snippet for each, took
-    /// seconds at 100,000 articles; ranking a window of recent matches takes a few
-    /// milliseconds whatever the words, and the rows shown come back with the text their
-    /// snippets are cut from (see `snippet.rs`).
+    /// through), among the [`SEARCH_WINDOW`] newest matching articles; ranked in the
+    /// tiers of [`SEARCH_TIERS`], newest first within each. Steps of a fraction of a
+    /// millisecond each instead of one query: ranking every match of a common word took
+    /// seconds at 100,000 articles, and even within the window `bm25()` read the whole
+    /// index entry of every word for its statistics (2–3 ms a word); the rows shown
+    /// come back with the text their snippets are cut from (see `snippet.rs`).
     async fn search_rows(
         pool: &SqlitePool,
         terms: &[String],
@@ -201,31 +207,47 @@ impl SqliteStore {
         let Some(oldest) = oldest else {
             return Ok(Vec::new());
         };
-        // The index holds drafts too. Ranking first and asking about status afterwards
-        // saves reading a whole article row (past its text, on overflow pages) per
-        // candidate: twice the rows needed are ranked, and only when drafts crowd out
-        // the published ones is each candidate checked while ranking.
+        // The index holds drafts too. Finding hits first and asking about status
+        // afterwards saves reading a whole article row (past its text, on overflow
+        // pages) per candidate: twice the rows needed are found, and only when drafts
+        // crowd out the published ones is each candidate checked while finding.
         let asked = limit * 2;
-        let (ranked, mut rows) = Self::ranked_hits(pool, &query, oldest, asked, false).await?;
-        if (rows.len() as i64) < limit && ranked == asked {
-            (_, rows) = Self::ranked_hits(pool, &query, oldest, limit, true).await?;
+        let (full, mut ids) = Self::tiered_hits(pool, &query, oldest, asked, false).await?;
+        if (ids.len() as i64) < limit && full {
+            (_, ids) = Self::tiered_hits(pool, &query, oldest, limit, true).await?;
         }
-        rows.truncate(usize::try_from(limit).unwrap_or(0));
+        ids.truncate(usize::try_from(limit).unwrap_or(0));
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Only the rows shown come back with their text.
+        let sql = format!(
+            "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, \
+             a.version, s.dek AS search_dek, s.body AS search_body, \
+             s.takeaways AS search_takeaways, s.faq AS search_faq \
+             FROM articles a NOT INDEXED CROSS JOIN article_search s ON s.rowid = a.id \
+             WHERE a.id IN ({})",
+            super::common::id_list(ids.iter().copied())
+        );
+        let mut rows: Vec<SearchRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(pool)
+            .await?;
+        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.summary.id));
         Ok(rows)
     }
 
-    /// The `asked` best-ranked matches of `query` from rowid `oldest` on: how many were
-    /// ranked, and the published ones among them in rank order with their text. With
-    /// `checked`, only published articles are ranked; CROSS JOIN then keeps SQLite
+    /// Up to `asked` matches of `query` from rowid `oldest` on, in each tier: whether
+    /// any tier had more, and the published ones among them in rank order. With
+    /// `checked`, only published articles are found; CROSS JOIN then keeps SQLite
     /// reading the index's matches and looking each article up (left to choose, it
     /// walked every published article and asked the index about each).
-    async fn ranked_hits(
+    async fn tiered_hits(
         pool: &SqlitePool,
         query: &str,
         oldest: i64,
         asked: i64,
         checked: bool,
-    ) -> super::Result<(i64, Vec<SearchRow>)> {
+    ) -> super::Result<(bool, Vec<i64>)> {
         let (join, check) = if checked {
             (
                 "CROSS JOIN articles p ON p.id = article_search.rowid",
@@ -237,32 +259,47 @@ impl SqliteStore {
         let sql = format!(
             "SELECT article_search.rowid FROM article_search {join} \
              WHERE article_search MATCH $1 AND article_search.rowid >= $2 {check} \
-             ORDER BY bm25(article_search, 10.0, 4.0, 1.0, 3.0, 2.0) LIMIT $3"
+             ORDER BY article_search.rowid DESC LIMIT $3"
         );
-        let ranked: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(query)
-            .bind(oldest)
-            .bind(asked)
-            .fetch_all(pool)
-            .await?;
-        if ranked.is_empty() {
-            return Ok((0, Vec::new()));
+        let mut tiers: Vec<(i64, usize)> = Vec::new();
+        let mut full = false;
+        for (tier, columns) in SEARCH_TIERS.iter().enumerate() {
+            if tiers.len() as i64 >= asked {
+                break;
+            }
+            let found: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(format!("{columns}({query})"))
+                .bind(oldest)
+                .bind(asked)
+                .fetch_all(pool)
+                .await?;
+            full |= found.len() as i64 == asked;
+            for (id,) in found {
+                if !tiers.iter().any(|(seen, _)| *seen == id) {
+                    tiers.push((id, tier));
+                }
+            }
+        }
+        tiers.truncate(usize::try_from(asked).unwrap_or(0));
+        if tiers.is_empty() {
+            return Ok((false, Vec::new()));
         }
         // NOT INDEXED keeps SQLite looking the ids up: given the status, it walked every
         // published article through the status index (12 ms at 100,000).
         let sql = format!(
-            "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, \
-             a.version, s.dek AS search_dek, s.body AS search_body, \
-             s.takeaways AS search_takeaways, s.faq AS search_faq \
-             FROM articles a NOT INDEXED CROSS JOIN article_search s ON s.rowid = a.id \
-             WHERE a.id IN ({}) AND a.status = 'published'",
-            super::common::id_list(ranked.iter().map(|(id,)| *id))
+            "SELECT id, published_at FROM articles NOT INDEXED \
+             WHERE id IN ({}) AND status = 'published'",
+            super::common::id_list(tiers.iter().map(|(id, _)| *id))
         );
-        let mut rows: Vec<SearchRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .fetch_all(pool)
-            .await?;
-        rows.sort_by_key(|r| ranked.iter().position(|(id,)| *id == r.summary.id));
-        Ok((ranked.len() as i64, rows))
+        let mut published: Vec<(i64, Option<DateTime<Utc>>)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(pool)
+                .await?;
+        published.sort_by_key(|(id, at)| {
+            let tier = tiers.iter().find(|(seen, _)| seen == id).map(|(_, t)| *t);
+            (tier, std::cmp::Reverse((*at, *id)))
+        });
+        Ok((full, published.into_iter().map(|(id, _)| id).collect()))
     }
 
     /// Nothing: SQLite's triggers update one counter row per status in place.
