@@ -12,7 +12,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 TEST_FLAGS := --release --no-default-features --features ssr,islands
 export LEPTOS_OUTPUT_NAME := gazette
 
-.PHONY: run test build tools test-tools prerequisites prepare compile-server compile-server-and-tests compile-front postgres rust-test e2e lint fmt bench soak
+.PHONY: run test build tools test-tools prerequisites prepare compile-server compile-server-and-tests compile-front compile-reader postgres rust-test e2e lint fmt bench soak
 
 run: prepare
 	$(MAKE) --no-print-directory build
@@ -46,9 +46,13 @@ compile-front: prerequisites
 	cargo build --package=gazette --lib --target-dir=target/front --target=wasm32-unknown-unknown \
 	  --no-default-features --features=hydrate,islands --profile=wasm-release
 
+# The readers' bundle (its own build folder and flags: see scripts/build-reader.sh).
+compile-reader: prerequisites
+	./scripts/build-reader.sh --compile
+
 # The tools, and the compiling they don't hold up. Outputs are printed as each ends.
 prepare: prerequisites
-	$(MAKE) --no-print-directory -j3 --output-sync=target tools compile-server compile-front
+	$(MAKE) --no-print-directory -j4 --output-sync=target tools compile-server compile-front compile-reader
 
 # The server and the tests in one cargo run: Gazette's library and its unit tests then
 # compile at once, each on a core, instead of one after the other.
@@ -60,7 +64,7 @@ compile-server-and-tests: prerequisites
 # compiled: a crate it compiles again means the tests' dependencies turned on features
 # the server lacks (see scripts/test-build.sh).
 test: prerequisites postgres
-	$(MAKE) --no-print-directory -j4 --output-sync=target tools test-tools compile-server-and-tests compile-front
+	$(MAKE) --no-print-directory -j5 --output-sync=target tools test-tools compile-server-and-tests compile-front compile-reader
 	CHECK_SHARED_BUILD=1 ./scripts/test-build.sh --server $(TEST_FLAGS)
 	$(MAKE) --no-print-directory build
 	$(MAKE) --no-print-directory rust-test e2e

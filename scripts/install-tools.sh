@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the build tools Gazette needs, skipping any already present at the right version
-# (with --prerequisites, only checks Rust and Node.js and adds the wasm32 target).
+# (with --prerequisites, only checks Rust and Node.js and adds the wasm32 target and the
+# standard library's source).
 # Everything comes from the crates.io, npm and Debian registries; nothing is downloaded elsewhere.
 set -euo pipefail
 
@@ -36,7 +37,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   echo "==> adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
-# `--prerequisites`: only the checks above and the wasm32 target, which compiling needs.
+# The standard library's source: the readers' bundle compiles it for size (see
+# scripts/build-reader.sh, which builds without it, only larger, if this fails).
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  echo "==> adding the rust-src component"
+  rustup component add rust-src || echo "warning: no rust-src: the readers' bundle will be built larger" >&2
+fi
+# `--prerequisites`: only the checks above, the wasm32 target and rust-src, which compiling needs.
 [ "${1:-}" = --prerequisites ] && exit 0
 
 # cargo-leptos: its published lock needs a newer rustc for one crate, so build from the
