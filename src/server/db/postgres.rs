@@ -8,7 +8,7 @@
 use super::common::SearchRow;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 // The shared store code is written against these aliases.
 type Db = sqlx::Postgres;
@@ -16,7 +16,7 @@ type Conn = sqlx::PgConnection;
 type Backend = PgStore;
 
 /// The most matches search ranks (see `search_rows`).
-const SEARCH_WINDOW: i64 = 500;
+const SEARCH_WINDOW: i64 = 300;
 
 /// The share of documents the search words are expected to match together (the product
 /// of each word's share among the column statistics' most common words; NULL without
@@ -31,6 +31,17 @@ const SEARCH_WORDS_SHARE: &str = "SELECT exp(sum(ln(\
 /// From this expected share on, search walks without counting: at most a few times
 /// [`SEARCH_WINDOW`] articles are read to find the window's matches.
 const SEARCH_WALK_SHARE: f64 = 0.3;
+
+/// How long a search's choice between walking and counting is kept for its words: the
+/// column statistics behind it change only when the table is analysed.
+const SEARCH_PLAN_TTL: Duration = Duration::from_secs(60);
+
+/// Searches one instance runs at once (on connections of their own): a burst of searches
+/// queues for these, and leaves the other connections to every other page.
+const SEARCH_CONNECTIONS: u32 = 4;
+
+/// The longest a search statement may run.
+const SEARCH_TIMEOUT: &str = "3s";
 
 #[path = "shared/accounts.rs"]
 mod accounts;
@@ -61,6 +72,10 @@ mod two_factor;
 
 pub struct PgStore {
     pub(crate) pool: PgPool,
+    /// Search's connections, whose statements time out sooner (see [`SEARCH_TIMEOUT`]).
+    search_pool: PgPool,
+    /// Per search words: whether to walk (see `search_rows`), and when that was decided.
+    search_plans: quick_cache::sync::Cache<String, (bool, Instant)>,
 }
 
 impl PgStore {
@@ -70,13 +85,30 @@ impl PgStore {
             .options([("statement_timeout", "10s")]);
         let host = opts.get_host().to_string();
         let port = opts.get_port();
+        let search_pool = PgPoolOptions::new()
+            .max_connections(SEARCH_CONNECTIONS)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_lazy_with(
+                opts.clone()
+                    .options([("statement_timeout", SEARCH_TIMEOUT)]),
+            );
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(opts)
             .await
             .map_err(|e| format!("cannot connect to PostgreSQL at {host}:{port}: {e}"))?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            search_pool,
+            search_plans: quick_cache::sync::Cache::new(1024),
+        })
+    }
+
+    /// Closes both pools.
+    async fn close_pools(&self) {
+        self.search_pool.close().await;
+        self.pool.close().await;
     }
 
     async fn run_migrations(&self) -> super::Result<()> {
@@ -138,35 +170,11 @@ impl PgStore {
     /// found by walking articles newest first and checking each. Ranking all of a
     /// common word's matches read every document holding it (410 ms for 99,999 of
     /// 100,000 articles).
-    async fn search_rows(
-        pool: &PgPool,
-        terms: &[String],
-        limit: i64,
-    ) -> super::Result<Vec<SearchRow>> {
+    async fn search_rows(&self, terms: &[String], limit: i64) -> super::Result<Vec<SearchRow>> {
         let words = Self::search_words(terms);
-        // A search may take at most a few seconds, whatever the words.
-        let mut tx = pool.begin().await?;
-        sqlx::query("SET LOCAL statement_timeout = '3s'")
-            .execute(&mut *tx)
-            .await?;
-        // Walking newest first pays when the words are common. The column statistics
-        // say so for the words among its most common ones; otherwise the matches are
-        // counted (the index's list of a common word's matches took 3.7 ms to build).
-        let share: Option<f64> = sqlx::query_scalar(SEARCH_WORDS_SHARE)
-            .bind(&words)
-            .fetch_one(&mut *tx)
-            .await?;
-        let walk = share.is_some_and(|share| share >= SEARCH_WALK_SHARE) || {
-            let matches: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM article_search \
-                 WHERE doc @@ plainto_tsquery('english', $1) LIMIT $2) x",
-            )
-            .bind(&words)
-            .bind(SEARCH_WINDOW + 1)
-            .fetch_one(&mut *tx)
-            .await?;
-            matches > SEARCH_WINDOW
-        };
+        // One statement on search's own connections (which time out after a few
+        // seconds, whatever the words), once the choice to walk is known.
+        let walk = self.search_walks(&words).await?;
         // The tier of an article (NULL when it doesn't match): from the small `head`
         // vector when it can tell, reading the whole document out of TOAST only when
         // the words are not all in the headline, dek or takeaways.
@@ -182,7 +190,7 @@ impl PgStore {
                  (SELECT {tier} AS tier FROM article_search s \
                   WHERE s.article_id = a.id OFFSET 0) m \
                  WHERE a.status = 'published' AND m.tier IS NOT NULL \
-                 ORDER BY a.published_at DESC, a.id DESC LIMIT $3"
+                 ORDER BY a.published_at DESC, a.id DESC LIMIT {SEARCH_WINDOW}"
             )
         } else {
             format!(
@@ -191,11 +199,15 @@ impl PgStore {
                  WHERE s.doc @@ q.q AND a.status = 'published'"
             )
         };
+        // The query is made once (MATERIALIZED: inlined, it cost a fifth of the walk),
+        // and the limits are numbers in the text, not parameters: with them as
+        // parameters, the plan kept for the statement read the candidates in a worse
+        // order, so PostgreSQL planned every search again (0.35 ms).
         let sql = format!(
-            "WITH q AS (SELECT plainto_tsquery('english', $1) AS q), \
+            "WITH q AS MATERIALIZED (SELECT plainto_tsquery('english', $1) AS q), \
              candidates AS MATERIALIZED ({candidates}), \
              hits AS (SELECT id, published_at, tier FROM candidates \
-               ORDER BY tier, published_at DESC, id DESC LIMIT $2) \
+               ORDER BY tier, published_at DESC, id DESC LIMIT {limit}) \
              SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, a.version, \
              s.dek AS search_dek, s.body AS search_body, s.takeaways AS search_takeaways, \
              s.faq AS search_faq \
@@ -203,17 +215,41 @@ impl PgStore {
              JOIN article_search s ON s.article_id = hits.id \
              ORDER BY hits.tier, hits.published_at DESC, hits.id DESC"
         );
-        let query = sqlx::query_as::<_, SearchRow>(sqlx::AssertSqlSafe(sql))
+        Ok(sqlx::query_as::<_, SearchRow>(sqlx::AssertSqlSafe(sql))
             .bind(&words)
-            .bind(limit);
-        let query = if walk {
-            query.bind(SEARCH_WINDOW)
-        } else {
-            query
+            .fetch_all(&self.search_pool)
+            .await?)
+    }
+
+    /// Whether searching `words` walks articles newest first rather than counting their
+    /// matches. Walking pays when the words are common: the column statistics say so for
+    /// words among its most common ones; otherwise the matches are counted (the index's
+    /// list of a common word's matches took 3.7 ms to build). Kept for a minute per
+    /// words, so a popular search asks nothing before its one statement.
+    async fn search_walks(&self, words: &str) -> super::Result<bool> {
+        if let Some((walk, at)) = self.search_plans.get(words) {
+            if at.elapsed() < SEARCH_PLAN_TTL {
+                return Ok(walk);
+            }
+        }
+        let share: Option<f64> = sqlx::query_scalar(SEARCH_WORDS_SHARE)
+            .bind(words)
+            .fetch_one(&self.search_pool)
+            .await?;
+        let walk = share.is_some_and(|share| share >= SEARCH_WALK_SHARE) || {
+            let matches: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM article_search \
+                 WHERE doc @@ plainto_tsquery('english', $1) LIMIT $2) x",
+            )
+            .bind(words)
+            .bind(SEARCH_WINDOW + 1)
+            .fetch_one(&self.search_pool)
+            .await?;
+            matches > SEARCH_WINDOW
         };
-        let rows = query.fetch_all(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(rows)
+        self.search_plans
+            .insert(words.to_string(), (walk, Instant::now()));
+        Ok(walk)
     }
 
     /// Folds the status counts' +1/-1 rows (see the `status_counts` migration) into one

@@ -5,6 +5,8 @@
 
 use super::common::{MATCH_END, MATCH_START};
 use rust_stemmers::{Algorithm, Stemmer};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// How many words a snippet shows.
 const WORDS: usize = 24;
@@ -12,10 +14,14 @@ const WORDS: usize = 24;
 const LEAD_IN: usize = 4;
 
 /// A reader's search words, stemmed as the indexes stem them (English), so "harbours"
-/// marks "harbour" and the other way round.
+/// marks "harbour" and the other way round. At most 12 words (see `search_terms`), so a
+/// set of them fits a bit mask.
 pub struct Terms {
     stemmer: Stemmer,
     stems: Vec<String>,
+    /// What each word of the texts already looked at matched, as written: the same few
+    /// words ("with", "was", "which") come back in every field of every hit.
+    seen: RefCell<HashMap<Box<str>, Option<usize>>>,
 }
 
 impl Terms {
@@ -23,24 +29,39 @@ impl Terms {
         let stemmer = Stemmer::create(Algorithm::English);
         let stems = terms
             .iter()
+            .take(MAX_TERMS)
             .map(|t| stemmer.stem(&t.to_lowercase()).into_owned())
             .filter(|s| !s.is_empty())
             .collect();
-        Terms { stemmer, stems }
+        Terms {
+            stemmer,
+            stems,
+            seen: RefCell::new(HashMap::new()),
+        }
     }
 
     /// Which search word `word` matches, if any. Only a word starting like a stem is
     /// stemmed: most words of a text are told apart by their first letter.
     fn matches(&self, word: &str) -> Option<usize> {
-        let first = word.chars().next()?.to_lowercase().next()?;
+        let first = match word.as_bytes().first()? {
+            b if b.is_ascii() => char::from(b.to_ascii_lowercase()),
+            _ => word.chars().next()?.to_lowercase().next()?,
+        };
         if !self.stems.iter().any(|s| s.starts_with(first)) {
             return None;
         }
-        let lower = word.to_lowercase();
-        let stem = self.stemmer.stem(&lower);
-        self.stems.iter().position(|s| *s == stem)
+        if let Some(&known) = self.seen.borrow().get(word) {
+            return known;
+        }
+        let stem = self.stemmer.stem(&word.to_lowercase()).into_owned();
+        let found = self.stems.iter().position(|s| *s == stem);
+        self.seen.borrow_mut().insert(word.into(), found);
+        found
     }
 }
+
+/// The most search words a snippet tells apart.
+const MAX_TERMS: usize = 16;
 
 /// The best stretch of one field: its words' byte ranges, the first and last word shown,
 /// and how many distinct search words and matches it holds.
@@ -53,10 +74,21 @@ struct Stretch<'a> {
 }
 
 fn best_stretch<'a>(terms: &Terms, text: &'a str) -> Stretch<'a> {
-    let mut words = Vec::new();
+    let mut words = Vec::with_capacity(text.len() / 6);
     let mut begin = None;
-    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-        match (c.is_alphanumeric(), begin) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i <= bytes.len() {
+        // ASCII, most of any text, without decoding; the end counts as a space.
+        let (alphanumeric, width) = match bytes.get(i) {
+            None => (false, 1),
+            Some(b) if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
+            Some(_) => text[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+        };
+        match (alphanumeric, begin) {
             (true, None) => begin = Some(i),
             (false, Some(b)) => {
                 words.push((b, i, terms.matches(&text[b..i])));
@@ -64,6 +96,7 @@ fn best_stretch<'a>(terms: &Terms, text: &'a str) -> Stretch<'a> {
             }
             _ => {}
         }
+        i += width;
     }
     let mut best = (0, (0, 0));
     for (anchor, w) in words.iter().enumerate() {
@@ -71,12 +104,13 @@ fn best_stretch<'a>(terms: &Terms, text: &'a str) -> Stretch<'a> {
             continue;
         }
         let window = &words[anchor..words.len().min(anchor + WORDS - LEAD_IN)];
-        let mut seen: Vec<usize> = window.iter().filter_map(|w| w.2).collect();
-        let hits = seen.len();
-        seen.sort_unstable();
-        seen.dedup();
-        if (seen.len(), hits) > best.1 {
-            best = (anchor, (seen.len(), hits));
+        let (distinct, hits) = window
+            .iter()
+            .filter_map(|w| w.2)
+            .fold((0u16, 0), |(set, hits), t| (set | 1 << t, hits + 1));
+        let score = (distinct.count_ones() as usize, hits);
+        if score > best.1 {
+            best = (anchor, score);
         }
     }
     let start = if best.1 .1 == 0 {

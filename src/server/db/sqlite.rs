@@ -14,7 +14,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// Matching articles, newest first, that search ranks (see `search_rows`).
-const SEARCH_WINDOW: i64 = 500;
+const SEARCH_WINDOW: i64 = 300;
 
 /// Search's ranking, best first, as FTS5 column filters: every word in the headline;
 /// every word in the headline, dek or takeaways; every word anywhere (headline, dek,
@@ -190,11 +190,8 @@ impl SqliteStore {
     /// seconds at 100,000 articles, and even within the window `bm25()` read the whole
     /// index entry of every word for its statistics (2–3 ms a word); the rows shown
     /// come back with the text their snippets are cut from (see `snippet.rs`).
-    async fn search_rows(
-        pool: &SqlitePool,
-        terms: &[String],
-        limit: i64,
-    ) -> super::Result<Vec<SearchRow>> {
+    async fn search_rows(&self, terms: &[String], limit: i64) -> super::Result<Vec<SearchRow>> {
+        let pool = &self.pool;
         let query = Self::search_words(terms);
         let (oldest,): (Option<i64>,) = sqlx::query_as(
             "SELECT MIN(id) FROM (SELECT rowid AS id FROM article_search \
@@ -300,6 +297,11 @@ impl SqliteStore {
             (tier, std::cmp::Reverse((*at, *id)))
         });
         Ok((full, published.into_iter().map(|(id, _)| id).collect()))
+    }
+
+    /// Closes the pool.
+    async fn close_pools(&self) {
+        self.pool.close().await;
     }
 
     /// Nothing: SQLite's triggers update one counter row per status in place.

@@ -29,7 +29,7 @@ impl MaintenanceStore for Backend {
     }
 
     async fn close(&self) {
-        self.pool.close().await;
+        self.close_pools().await;
     }
 
     async fn content_version(&self) -> Result<i64> {

@@ -292,7 +292,7 @@ impl ReaderStore for Backend {
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = Backend::search_rows(&self.pool, terms, limit).await?;
+        let rows = self.search_rows(terms, limit).await?;
         let stems = crate::server::db::snippet::Terms::new(terms);
         Ok(rows
             .into_iter()
