@@ -186,7 +186,7 @@ pub fn app(state: AppState) -> Router {
         .precompressed_br()
         .precompressed_gzip();
     let cache_state = (state.cache.clone(), state.store.clone());
-    Router::new()
+    let site = Router::new()
         .route("/admin/login", post(login::login))
         .route("/admin/logout", post(login::logout))
         .route("/admin/setup", post(login::setup))
@@ -263,6 +263,12 @@ pub fn app(state: AppState) -> Router {
                 tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
             }),
         )
+        .with_state(state);
+    // The outer layers wrap the routed site as one service: layers added to a router
+    // wrap each route, and each request clones its route's whole stack (the leptos
+    // handlers' options included), which a page-cache hit never uses.
+    Router::new()
+        .fallback_service(site)
         .layer(middleware::from_fn_with_state(
             cache_state,
             page_cache::serve,
@@ -270,7 +276,6 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(super::metrics::track))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
-        .with_state(state)
 }
 
 /// Request ids: this process's random prefix and a counter, unique across instances
