@@ -13,9 +13,12 @@ const WORDS: usize = 24;
 /// How many words of lead-in a snippet keeps before its first match.
 const LEAD_IN: usize = 4;
 
+/// The most search words a snippet tells apart: a set of them fits a `u16` bit mask (a
+/// search has at most 12 words, see `search_terms`).
+const MAX_TERMS: usize = 16;
+
 /// A reader's search words, stemmed as the indexes stem them (English), so "harbours"
-/// marks "harbour" and the other way round. At most 12 words (see `search_terms`), so a
-/// set of them fits a bit mask.
+/// marks "harbour" and the other way round; at most [`MAX_TERMS`] of them.
 pub struct Terms {
     stemmer: Stemmer,
     stems: Vec<String>,
@@ -59,9 +62,6 @@ impl Terms {
         found
     }
 }
-
-/// The most search words a snippet tells apart.
-const MAX_TERMS: usize = 16;
 
 /// The best stretch of one field: its words' byte ranges, the first and last word shown,
 /// and how many distinct search words and matches it holds.
