@@ -10,9 +10,11 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 const REQUESTS: &str = "gazette_http_requests_total";
@@ -50,10 +52,29 @@ pub async fn upkeep(handle: PrometheusHandle) {
     }
 }
 
-/// The kind of page or endpoint a path is, so label values stay few whatever URLs are
-/// requested.
-pub fn route_class(path: &str) -> &'static str {
-    match path {
+/// The kinds of page or endpoint a path can be (the `class` label), so label values
+/// stay few whatever URLs are requested.
+const CLASSES: [&str; 15] = [
+    "home",
+    "search",
+    "corrections",
+    "health",
+    "metrics",
+    "static",
+    "feed",
+    "sitemap",
+    "article",
+    "listing",
+    "asset",
+    "media",
+    "api",
+    "admin",
+    "other",
+];
+
+/// Which of [`CLASSES`] a path is, as an index.
+fn route_class(path: &str) -> usize {
+    let class = match path {
         "/" => "home",
         "/search" => "search",
         "/corrections" => "corrections",
@@ -71,18 +92,55 @@ pub fn route_class(path: &str) -> &'static str {
         p if p.starts_with("/api/") => "api",
         p if p.starts_with("/admin") => "admin",
         _ => "other",
-    }
+    };
+    CLASSES
+        .iter()
+        .position(|c| *c == class)
+        .unwrap_or(CLASSES.len() - 1)
 }
+
+/// The statuses a site answers most, whose request counters are kept at hand.
+const STATUSES: [u16; 12] = [200, 301, 302, 303, 304, 400, 403, 404, 405, 429, 500, 503];
+
+/// One class's metric handles, each registered on first use. Looking a metric up by
+/// name and labels hashes them and takes a lock on every request; a handle is an `Arc`.
+/// First use comes after [`install`] (the server installs the recorder before it
+/// listens), so the handles belong to the installed recorder.
+struct ClassHandles {
+    latency: OnceLock<Histogram>,
+    requests: [OnceLock<Counter>; STATUSES.len()],
+}
+
+static HANDLES: [ClassHandles; CLASSES.len()] = [const {
+    ClassHandles {
+        latency: OnceLock::new(),
+        requests: [const { OnceLock::new() }; STATUSES.len()],
+    }
+}; CLASSES.len()];
 
 /// Counts every request and times it, by route class and status.
 pub async fn track(req: Request, next: Next) -> Response {
-    let class = route_class(req.uri().path());
+    let index = route_class(req.uri().path());
+    let class = CLASSES[index];
     let started = Instant::now();
     let res = next.run(req).await;
-    let status = res.status().as_u16().to_string();
-    metrics::counter!(REQUESTS, "class" => class, "status" => status).increment(1);
-    metrics::histogram!(LATENCY, "class" => class).record(started.elapsed().as_secs_f64());
+    let status = res.status().as_u16();
+    let handles = &HANDLES[index];
+    match STATUSES.iter().position(|s| *s == status) {
+        Some(i) => handles.requests[i]
+            .get_or_init(|| counter(class, status))
+            .increment(1),
+        None => counter(class, status).increment(1),
+    }
+    handles
+        .latency
+        .get_or_init(|| metrics::histogram!(LATENCY, "class" => class))
+        .record(started.elapsed().as_secs_f64());
     res
+}
+
+fn counter(class: &'static str, status: u16) -> Counter {
+    metrics::counter!(REQUESTS, "class" => class, "status" => status.to_string())
 }
 
 /// `GET /metrics`.
@@ -130,14 +188,16 @@ pub async fn serve(
 
 #[cfg(test)]
 mod tests {
-    use super::route_class;
+    use super::{route_class, CLASSES};
 
     #[test]
     fn any_url_falls_into_one_of_a_few_classes() {
-        assert_eq!(route_class("/articles/x"), "article");
-        assert_eq!(route_class("/tags/rail/feed.xml"), "feed");
-        assert_eq!(route_class("/tags/rail"), "listing");
-        assert_eq!(route_class("/sitemaps/2.xml"), "sitemap");
-        assert_eq!(route_class("/wp-login.php"), "other");
+        let class = |path| CLASSES[route_class(path)];
+        assert_eq!(class("/"), "home");
+        assert_eq!(class("/articles/x"), "article");
+        assert_eq!(class("/tags/rail/feed.xml"), "feed");
+        assert_eq!(class("/tags/rail"), "listing");
+        assert_eq!(class("/sitemaps/2.xml"), "sitemap");
+        assert_eq!(class("/wp-login.php"), "other");
     }
 }

@@ -264,18 +264,20 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .with_state(state);
-    // The outer layers wrap the routed site as one service: layers added to a router
-    // wrap each route, and each request clones its route's whole stack (the leptos
-    // handlers' options included), which a page-cache hit never uses.
-    Router::new()
-        .fallback_service(site)
+    // The outer layers wrap the routed site as one service, stacked as one concrete
+    // type: layers added to a router wrap each route, each in a box of its own, and each
+    // request clones its route's whole stack (the leptos handlers' options included,
+    // and one allocation per box), which a page-cache hit never uses.
+    let outer = tower::ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(middleware::from_fn(super::metrics::track))
         .layer(middleware::from_fn_with_state(
             cache_state,
             page_cache::serve,
         ))
-        .layer(middleware::from_fn(super::metrics::track))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
+        .service(site);
+    Router::new().fallback_service(outer)
 }
 
 /// Request ids: this process's random prefix and a counter, unique across instances
