@@ -213,6 +213,29 @@ async fn search_finds_a_published_story_behind_many_newer_drafts_and_marks_the_w
 }
 
 #[tokio::test]
+async fn a_word_deep_in_a_long_body_is_marked_in_the_snippet() {
+    let site = Site::new().await;
+    let editor = site.user(Role::Editor).await;
+    let opening = "The council met on Tuesday to discuss the budget. ".repeat(120);
+    site.article("Council budget meeting")
+        .by(&editor)
+        .draft(|d| d.body = format!("{opening}\n\nIn closing, the mayor thanked the lamplighters."))
+        .published()
+        .await;
+    let page = site.get("/search?q=lamplighters", None).await;
+    assert!(
+        page.body.contains("Council budget meeting"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("thanked the <mark>lamplighters</mark>"),
+        "the snippet shows the match, however far into the body: {}",
+        page.body
+    );
+}
+
+#[tokio::test]
 async fn search_ranks_headline_matches_first_then_deks_then_the_rest_newest_first() {
     let site = Site::new().await;
     let editor = site.user(Role::Editor).await;

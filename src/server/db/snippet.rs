@@ -1,5 +1,5 @@
-//! Search snippets built from an article's stored text: the stretch of words holding the
-//! most of the reader's words, each match marked. Built here rather than by the database
+//! Search snippets built from an article's stored text: the first stretch of words
+//! holding all of the reader's words (or else the most of them), each match marked. Built here rather than by the database
 //! (FTS5's `snippet`, PostgreSQL's `ts_headline`), which tokenised every column of every
 //! hit again and took most of a search's time.
 
@@ -22,6 +22,8 @@ const MAX_TERMS: usize = 16;
 pub struct Terms {
     stemmer: Stemmer,
     stems: Vec<String>,
+    /// How many different stems there are: a stretch holding that many holds them all.
+    distinct: usize,
     /// What each word of the texts already looked at matched, as written: the same few
     /// words ("with", "was", "which") come back in every field of every hit.
     seen: RefCell<HashMap<Box<str>, Option<usize>>>,
@@ -35,9 +37,13 @@ impl Terms {
             .take(MAX_TERMS)
             .map(|t| stemmer.stem(&t.to_lowercase()).into_owned())
             .filter(|s| !s.is_empty())
-            .collect();
+            .collect::<Vec<_>>();
+        let mut unique = stems.clone();
+        unique.sort_unstable();
+        unique.dedup();
         Terms {
             stemmer,
+            distinct: unique.len(),
             stems,
             seen: RefCell::new(HashMap::new()),
         }
@@ -63,18 +69,37 @@ impl Terms {
     }
 }
 
-/// The best stretch of one field: its words' byte ranges, the first and last word shown,
-/// and how many distinct search words and matches it holds.
+/// The best stretch of one field: its words' byte ranges (as far as they were read), the
+/// first and last word shown, how many distinct search words and matches it holds, and
+/// whether words follow the last one shown.
 struct Stretch<'a> {
     text: &'a str,
     words: Vec<(usize, usize, Option<usize>)>,
     start: usize,
     end: usize,
     score: (usize, usize),
+    more: bool,
 }
 
+/// How many words from a snippet's first match to its end.
+const WINDOW: usize = WORDS - LEAD_IN;
+
+/// The distinct search words and the matches among `words`.
+fn score(words: &[(usize, usize, Option<usize>)]) -> (usize, usize) {
+    let (distinct, hits) = words
+        .iter()
+        .filter_map(|w| w.2)
+        .fold((0u16, 0), |(set, hits), t| (set | 1 << t, hits + 1));
+    (distinct.count_ones() as usize, hits)
+}
+
+/// The field's first stretch holding every search word, read only as far as that
+/// stretch's end (a body's common words mostly meet in its opening lines); without one,
+/// the stretch holding the most distinct words, then the most matches.
 fn best_stretch<'a>(terms: &Terms, text: &'a str) -> Stretch<'a> {
-    let mut words = Vec::with_capacity(text.len() / 6);
+    let mut words = Vec::with_capacity(text.len().min(4096) / 6);
+    // The first stretch found holding every word: its opening word and score.
+    let mut complete = None;
     let mut begin = None;
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -93,58 +118,79 @@ fn best_stretch<'a>(terms: &Terms, text: &'a str) -> Stretch<'a> {
             (false, Some(b)) => {
                 words.push((b, i, terms.matches(&text[b..i])));
                 begin = None;
+                if let Some((anchor, _)) = complete {
+                    if words.len() == shown_from(anchor, 1) + WORDS {
+                        break;
+                    }
+                } else if let Some(anchor) = words.len().checked_sub(WINDOW) {
+                    // The window opening WINDOW words back is now read in full.
+                    if words[anchor].2.is_some() {
+                        let found = score(&words[anchor..]);
+                        if found.0 == terms.distinct {
+                            complete = Some((anchor, found));
+                            if words.len() == shown_from(anchor, 1) + WORDS {
+                                break;
+                            }
+                        }
+                    }
+                }
             }
             _ => {}
         }
         i += width;
     }
-    let mut best = (0, (0, 0));
-    for (anchor, w) in words.iter().enumerate() {
-        if w.2.is_none() {
-            continue;
+    let (anchor, best) = complete.unwrap_or_else(|| {
+        let mut best = (0, (0, 0));
+        for (anchor, w) in words.iter().enumerate() {
+            if w.2.is_none() {
+                continue;
+            }
+            let found = score(&words[anchor..words.len().min(anchor + WINDOW)]);
+            if found > best.1 {
+                best = (anchor, found);
+            }
         }
-        let window = &words[anchor..words.len().min(anchor + WORDS - LEAD_IN)];
-        let (distinct, hits) = window
-            .iter()
-            .filter_map(|w| w.2)
-            .fold((0u16, 0), |(set, hits), t| (set | 1 << t, hits + 1));
-        let score = (distinct.count_ones() as usize, hits);
-        if score > best.1 {
-            best = (anchor, score);
-        }
-    }
-    let start = if best.1 .1 == 0 {
-        0
-    } else {
-        best.0.saturating_sub(LEAD_IN)
-    };
+        best
+    });
+    let start = shown_from(anchor, best.1);
     let end = words.len().min(start + WORDS);
+    // Reading stopped at the stretch's end when it found one: words may follow unread.
+    let more = end < words.len() || text[i.min(text.len())..].chars().any(char::is_alphanumeric);
     Stretch {
         text,
         words,
         start,
         end,
-        score: best.1,
+        score: best,
+        more,
+    }
+}
+
+/// The first word shown for the window opening at word `anchor` holding `hits` matches:
+/// a few words of lead-in before it, or the field's opening words without a match.
+fn shown_from(anchor: usize, hits: usize) -> usize {
+    if hits == 0 {
+        0
+    } else {
+        anchor.saturating_sub(LEAD_IN)
     }
 }
 
 /// The snippet for the fields of one article, in order of preference when two hold
-/// matches equally well: the words around the most distinct search words, matches
-/// wrapped in [`MATCH_START`] / [`MATCH_END`], `…` where the text was cut, white space
-/// folded. The first field with a stretch holding every search word is taken without
-/// reading the rest (a dek saves reading the body). With no match anywhere, the opening
-/// words of the first field with text.
+/// matches equally well: the first stretch holding every search word, or else the words
+/// around the most distinct search words, matches wrapped in [`MATCH_START`] /
+/// [`MATCH_END`], `…` where the text was cut, white space folded. The first field with a
+/// stretch holding every search word is taken without reading the rest (a dek saves
+/// reading the body). With no match anywhere, the opening words of the first field with
+/// text.
 pub fn snippet(terms: &Terms, fields: &[&str]) -> String {
-    let mut distinct = terms.stems.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
     let mut best: Option<Stretch> = None;
     for field in fields {
         let stretch = best_stretch(terms, field);
         if stretch.words.is_empty() {
             continue;
         }
-        let complete = stretch.score.0 == distinct.len();
+        let complete = stretch.score.0 == terms.distinct;
         if best.as_ref().is_none_or(|b| stretch.score > b.score) {
             best = Some(stretch);
         }
@@ -193,7 +239,7 @@ pub fn snippet(terms: &Terms, fields: &[&str]) -> String {
         .take_while(|c| !c.is_whitespace() && !c.is_alphanumeric())
         .collect();
     out.push_str(&tail);
-    if s.end < s.words.len() {
+    if s.more {
         out.push('…');
     }
     out
@@ -236,6 +282,25 @@ mod tests {
         assert_eq!(s, "The [council] opens the [bridge].");
         let s = marked(&snippet(&t, &["The council met.", body]));
         assert!(s.starts_with("the [council] and the [bridge]"), "{s}");
+    }
+
+    #[test]
+    fn the_first_stretch_holding_every_word_is_shown_and_marked_as_cut() {
+        let t = terms(&["bridge", "council"]);
+        let filler = "and so on ".repeat(30);
+        let body = format!(
+            "Today the council closed the bridge. {filler} Later the council, the bridge, \
+             the council and the bridge again. {filler}"
+        );
+        let s = marked(&snippet(&t, &[&body]));
+        assert!(
+            s.starts_with("Today the [council] closed the [bridge]. and so on"),
+            "{s}"
+        );
+        assert!(s.ends_with('…'), "{s}");
+        assert_eq!(s.matches(' ').count() + 1, WORDS, "{s}");
+        let short = marked(&snippet(&t, &["The council shut the bridge."]));
+        assert_eq!(short, "The [council] shut the [bridge].");
     }
 
     #[test]
