@@ -52,51 +52,73 @@ pub async fn upkeep(handle: PrometheusHandle) {
     }
 }
 
-/// The kinds of page or endpoint a path can be (the `class` label), so label values
-/// stay few whatever URLs are requested.
-const CLASSES: [&str; 15] = [
-    "home",
-    "search",
-    "corrections",
-    "health",
-    "metrics",
-    "static",
-    "feed",
-    "sitemap",
-    "article",
-    "listing",
-    "asset",
-    "media",
-    "api",
-    "admin",
-    "other",
-];
+/// The kind of page or endpoint a path is (the `class` label), so label values stay few
+/// whatever URLs are requested.
+#[derive(Clone, Copy)]
+enum Class {
+    Home,
+    Search,
+    Corrections,
+    Health,
+    Metrics,
+    Static,
+    Feed,
+    Sitemap,
+    Article,
+    Listing,
+    Asset,
+    Media,
+    Api,
+    Admin,
+    Other,
+}
 
-/// Which of [`CLASSES`] a path is, as an index.
-fn route_class(path: &str) -> usize {
-    let class = match path {
-        "/" => "home",
-        "/search" => "search",
-        "/corrections" => "corrections",
-        "/healthz" => "health",
-        "/metrics" => "metrics",
-        "/robots.txt" | "/favicon.svg" => "static",
-        "/feed.xml" => "feed",
-        "/sitemap.xml" | "/news-sitemap.xml" => "sitemap",
-        p if p.starts_with("/articles/") => "article",
-        p if p.starts_with("/tags/") && p.ends_with("/feed.xml") => "feed",
-        p if p.starts_with("/tags/") || p.starts_with("/authors/") => "listing",
-        p if p.starts_with("/sitemaps/") => "sitemap",
-        p if p.starts_with("/pkg/") => "asset",
-        p if p.starts_with("/media/") => "media",
-        p if p.starts_with("/api/") => "api",
-        p if p.starts_with("/admin") => "admin",
-        _ => "other",
-    };
-    CLASSES
-        .iter()
-        .position(|c| *c == class)
-        .unwrap_or(CLASSES.len() - 1)
+/// How many kinds [`Class`] has.
+const CLASSES: usize = Class::Other as usize + 1;
+
+impl Class {
+    fn label(self) -> &'static str {
+        match self {
+            Class::Home => "home",
+            Class::Search => "search",
+            Class::Corrections => "corrections",
+            Class::Health => "health",
+            Class::Metrics => "metrics",
+            Class::Static => "static",
+            Class::Feed => "feed",
+            Class::Sitemap => "sitemap",
+            Class::Article => "article",
+            Class::Listing => "listing",
+            Class::Asset => "asset",
+            Class::Media => "media",
+            Class::Api => "api",
+            Class::Admin => "admin",
+            Class::Other => "other",
+        }
+    }
+}
+
+/// Which kind of page or endpoint `path` is.
+fn route_class(path: &str) -> Class {
+    match path {
+        "/" => Class::Home,
+        "/search" => Class::Search,
+        "/corrections" => Class::Corrections,
+        "/healthz" => Class::Health,
+        "/metrics" => Class::Metrics,
+        "/robots.txt" | "/favicon.svg" => Class::Static,
+        "/feed.xml" => Class::Feed,
+        "/sitemap.xml" | "/news-sitemap.xml" => Class::Sitemap,
+        p if p.starts_with("/articles/") => Class::Article,
+        p if p.starts_with("/tags/") && p.ends_with("/feed.xml") => Class::Feed,
+        p if p.starts_with("/tags/") || p.starts_with("/authors/") => Class::Listing,
+        p if p.starts_with("/sitemaps/") => Class::Sitemap,
+        p if p.starts_with("/pkg/") => Class::Asset,
+        p if p.starts_with("/media/") => Class::Media,
+        p if p.starts_with("/api/") => Class::Api,
+        p if p.starts_with("/admin") => Class::Admin,
+        _ => Class::Other,
+    }
 }
 
 /// The statuses a site answers most, whose request counters are kept at hand.
@@ -111,21 +133,20 @@ struct ClassHandles {
     requests: [OnceLock<Counter>; STATUSES.len()],
 }
 
-static HANDLES: [ClassHandles; CLASSES.len()] = [const {
+static HANDLES: [ClassHandles; CLASSES] = [const {
     ClassHandles {
         latency: OnceLock::new(),
         requests: [const { OnceLock::new() }; STATUSES.len()],
     }
-}; CLASSES.len()];
+}; CLASSES];
 
 /// Counts every request and times it, by route class and status.
 pub async fn track(req: Request, next: Next) -> Response {
-    let index = route_class(req.uri().path());
-    let class = CLASSES[index];
+    let class = route_class(req.uri().path());
     let started = Instant::now();
     let res = next.run(req).await;
     let status = res.status().as_u16();
-    let handles = &HANDLES[index];
+    let handles = &HANDLES[class as usize];
     match STATUSES.iter().position(|s| *s == status) {
         Some(i) => handles.requests[i]
             .get_or_init(|| counter(class, status))
@@ -134,13 +155,14 @@ pub async fn track(req: Request, next: Next) -> Response {
     }
     handles
         .latency
-        .get_or_init(|| metrics::histogram!(LATENCY, "class" => class))
+        .get_or_init(|| metrics::histogram!(LATENCY, "class" => class.label()))
         .record(started.elapsed().as_secs_f64());
     res
 }
 
-fn counter(class: &'static str, status: u16) -> Counter {
-    metrics::counter!(REQUESTS, "class" => class, "status" => status.to_string())
+/// The request counter of `class` and `status`, looked up by its labels.
+fn counter(class: Class, status: u16) -> Counter {
+    metrics::counter!(REQUESTS, "class" => class.label(), "status" => status.to_string())
 }
 
 /// `GET /metrics`.
@@ -188,11 +210,11 @@ pub async fn serve(
 
 #[cfg(test)]
 mod tests {
-    use super::{route_class, CLASSES};
+    use super::route_class;
 
     #[test]
     fn any_url_falls_into_one_of_a_few_classes() {
-        let class = |path| CLASSES[route_class(path)];
+        let class = |path| route_class(path).label();
         assert_eq!(class("/"), "home");
         assert_eq!(class("/articles/x"), "article");
         assert_eq!(class("/tags/rail/feed.xml"), "feed");

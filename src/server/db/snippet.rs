@@ -1,7 +1,8 @@
 //! Search snippets built from an article's stored text: the first stretch of words
-//! holding all of the reader's words (or else the most of them), each match marked. Built here rather than by the database
-//! (FTS5's `snippet`, PostgreSQL's `ts_headline`), which tokenised every column of every
-//! hit again and took most of a search's time.
+//! holding all of the reader's words (or else the most of them), each match marked.
+//! Built here rather than by the database (FTS5's `snippet`, PostgreSQL's
+//! `ts_headline`), which tokenised every column of every hit again and took most of a
+//! search's time.
 
 use super::common::{MATCH_END, MATCH_START};
 use rust_stemmers::{Algorithm, Stemmer};
@@ -118,21 +119,20 @@ fn best_stretch<'a>(terms: &Terms, text: &'a str) -> Stretch<'a> {
             (false, Some(b)) => {
                 words.push((b, i, terms.matches(&text[b..i])));
                 begin = None;
-                if let Some((anchor, _)) = complete {
-                    if words.len() == shown_from(anchor, 1) + WORDS {
-                        break;
-                    }
-                } else if let Some(anchor) = words.len().checked_sub(WINDOW) {
-                    // The window opening WINDOW words back is now read in full.
+                // The window opening WINDOW words back is now read in full.
+                if let (None, Some(anchor)) = (complete, words.len().checked_sub(WINDOW)) {
                     if words[anchor].2.is_some() {
                         let found = score(&words[anchor..]);
                         if found.0 == terms.distinct {
                             complete = Some((anchor, found));
-                            if words.len() == shown_from(anchor, 1) + WORDS {
-                                break;
-                            }
                         }
                     }
+                }
+                // Once found, reading ends with the last word the snippet shows.
+                if complete.is_some_and(|(anchor, (_, hits))| {
+                    words.len() == shown_from(anchor, hits) + WORDS
+                }) {
+                    break;
                 }
             }
             _ => {}
