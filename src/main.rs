@@ -128,7 +128,19 @@ enum UserCommand {
 async fn main() -> ExitCode {
     use gazette::server::{commands, settings, startup};
     let cli = Cli::parse();
-    let result = match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if !matches!(command, Command::Serve) {
+        // A command's warnings and errors (why migrating failed, say) go to standard
+        // error; the server sets up its own logging.
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| "warn,sqlx=error".into());
+        tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_env_filter(filter)
+            .init();
+    }
+    let result = match command {
         Command::Serve => startup::serve().await,
         Command::Migrate => commands::migrate().await,
         Command::User {

@@ -518,3 +518,40 @@ async fn a_picture_uploaded_through_one_instance_is_served_by_the_other() {
     let bytes = served.bytes().await.unwrap();
     assert!(metadata_blocks(&bytes).is_empty());
 }
+
+#[tokio::test]
+#[ignore = "PostgreSQL only: the PostgreSQL pass runs it with --include-ignored"]
+async fn migrating_waits_for_a_migration_in_progress_past_the_statement_time_limit() {
+    // Another instance's migration of a large table (minutes at 100,000 articles) holds
+    // its locks until done; the 10-second limit on each statement is for requests, and
+    // an instance starting meanwhile must wait, not fail.
+    let db = TestDb::migrated().await;
+    let (server, name) = db
+        .postgres()
+        .cloned()
+        .expect("this test needs TEST_DATABASE_URL naming a PostgreSQL server");
+    use sqlx::Connection;
+    let base = server.rsplit_once('/').map(|(b, _)| b).unwrap();
+    let mut other = sqlx::PgConnection::connect(&format!("{base}/{name}"))
+        .await
+        .unwrap();
+    let mut migrating = other.begin().await.unwrap();
+    sqlx::query("LOCK TABLE _sqlx_migrations IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *migrating)
+        .await
+        .unwrap();
+    let url = db.url.clone();
+    let dir = db.dir.path().to_path_buf();
+    let started = Instant::now();
+    let migrate = tokio::task::spawn_blocking(move || gazette_at(&url, &dir, &["migrate"]));
+    tokio::time::sleep(Duration::from_secs(11)).await;
+    migrating.commit().await.unwrap();
+    let out = migrate.await.unwrap();
+    assert!(
+        out.status.success(),
+        "migrate failed after {:?}: {}",
+        started.elapsed(),
+        text(&out.stderr)
+    );
+    assert!(started.elapsed() >= Duration::from_secs(11));
+}
