@@ -187,9 +187,9 @@ impl PgStore {
         // seconds, whatever the words), once the choice to walk is known.
         let walk = self.search_walks(&words).await?;
         // The tier of an article (NULL when it doesn't match): from the small `head`
-        // vector when it can tell, reading the whole document out of TOAST only when
-        // the words are not all in the headline, dek or takeaways.
-        let tier = "CASE WHEN NOT s.head @@ q.q THEN CASE WHEN s.doc @@ q.q THEN 2 END \
+        // vector when it can tell, else from the article's `words` (each word once,
+        // kept in the row), never from the whole document out of TOAST.
+        let tier = "CASE WHEN NOT s.head @@ q.q THEN CASE WHEN s.words @@ q.q THEN 2 END \
                     WHEN ts_filter(s.head, '{a}') @@ q.q THEN 0 ELSE 1 END";
         let candidates = if walk {
             // A subquery per row (OFFSET 0 keeps it one), so the planner can't turn the
