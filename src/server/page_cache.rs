@@ -37,20 +37,75 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
 const BROTLI_QUALITY: u32 = 9;
 const GZIP_LEVEL: u32 = 9;
 
-/// One cached response: its headers and body in every encoding offered.
+/// One cached response: its body in every encoding offered, each with its whole set of
+/// response headers, made once when the entry is filled so that serving it copies them
+/// and adds nothing.
 pub struct Page {
     version: i64,
     status: StatusCode,
-    headers: HeaderMap,
     etag: Option<HeaderValue>,
-    identity: Bytes,
-    br: Bytes,
-    gzip: Bytes,
+    /// Identity, brotli and gzip, in the order of [`Encoding`]; an empty compressed body
+    /// means that encoding isn't offered.
+    bodies: [Bytes; 3],
+    heads: [HeaderMap; 3],
+}
+
+/// The encodings a page is kept in, as indexes into [`Page::bodies`] and [`Page::heads`].
+#[derive(Clone, Copy)]
+enum Encoding {
+    Identity = 0,
+    Brotli = 1,
+    Gzip = 2,
 }
 
 impl Page {
+    /// `headers` are the rendered response's, without any that depend on the body.
+    fn new(
+        version: i64,
+        status: StatusCode,
+        headers: HeaderMap,
+        etag: Option<HeaderValue>,
+        bodies: [Bytes; 3],
+    ) -> Self {
+        let heads = [Encoding::Identity, Encoding::Brotli, Encoding::Gzip].map(|encoding| {
+            let mut head = headers.clone();
+            head.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            if let Some(tag) = &etag {
+                head.insert(header::ETAG, tag.clone());
+            }
+            match encoding {
+                Encoding::Identity => {}
+                Encoding::Brotli => {
+                    head.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+                }
+                Encoding::Gzip => {
+                    head.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                }
+            }
+            head.insert(
+                header::CONTENT_LENGTH,
+                HeaderValue::from(bodies[encoding as usize].len()),
+            );
+            head
+        });
+        Page {
+            version,
+            status,
+            etag,
+            bodies,
+            heads,
+        }
+    }
+
     fn weight(&self) -> u64 {
-        (self.identity.len() + self.br.len() + self.gzip.len() + 512) as u64
+        let bodies: usize = self.bodies.iter().map(Bytes::len).sum();
+        let heads: usize = self
+            .heads
+            .iter()
+            .flat_map(|h| h.iter())
+            .map(|(name, value)| name.as_str().len() + value.len() + 64)
+            .sum();
+        (bodies + heads + 256) as u64
     }
 }
 
@@ -221,6 +276,11 @@ pub async fn serve(
         Share::Misc => &cache.misc,
     };
     if matches!(share, Share::Pages) {
+        // The common case first: a page kept and current.
+        if let Some(page) = cache.pages.get(&key).filter(|p| p.version == version) {
+            cache.stats.hits.fetch_add(1, Ordering::Relaxed);
+            return answer(&page, &req);
+        }
         // An address known not to exist is answered from the not-found share.
         if let Some(page) = cache.misc.get(&key).filter(|p| p.version == version) {
             cache.stats.hits.fetch_add(1, Ordering::Relaxed);
@@ -323,15 +383,7 @@ async fn render(req: &Parts, next: Next, version: i64) -> (Option<Page>, Respons
     headers.remove(header::VARY);
     headers.remove(header::TRANSFER_ENCODING);
     let etag = headers.remove(header::ETAG);
-    let page = Page {
-        version,
-        status: parts.status,
-        headers,
-        etag,
-        identity: bytes,
-        br,
-        gzip,
-    };
+    let page = Page::new(version, parts.status, headers, etag, [bytes, br, gzip]);
     let res = answer(&page, req);
     (Some(page), res)
 }
@@ -365,21 +417,20 @@ fn accepted(headers: &HeaderMap) -> (bool, bool) {
     {
         for item in value.split(',') {
             let mut parts = item.split(';');
-            let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let coding = parts.next().unwrap_or("").trim();
             let refused = parts.any(|p| {
                 p.trim()
                     .strip_prefix("q=")
                     .and_then(|q| q.trim().parse::<f32>().ok())
                     .is_some_and(|q| q <= 0.0)
             });
-            match coding.as_str() {
-                "br" => br = !refused,
-                "gzip" | "x-gzip" => gz = !refused,
-                "*" if !refused => {
-                    br = true;
-                    gz = true;
-                }
-                _ => {}
+            if coding.eq_ignore_ascii_case("br") {
+                br = !refused;
+            } else if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+                gz = !refused;
+            } else if coding == "*" && !refused {
+                br = true;
+                gz = true;
             }
         }
     }
@@ -389,10 +440,7 @@ fn accepted(headers: &HeaderMap) -> (bool, bool) {
 /// The response to `req` from `page`: 304 when the validator matches, otherwise the
 /// body in the best encoding the client accepts (none for `HEAD`).
 fn answer(page: &Page, req: &Parts) -> Response {
-    let mut headers = page.headers.clone();
-    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Some(tag) = &page.etag {
-        headers.insert(header::ETAG, tag.clone());
         let matches = req
             .headers
             .get(header::IF_NONE_MATCH)
@@ -404,29 +452,28 @@ fn answer(page: &Page, req: &Parts) -> Response {
             });
         if matches && page.status == StatusCode::OK {
             let mut res = StatusCode::NOT_MODIFIED.into_response();
+            let mut headers = page.heads[Encoding::Identity as usize].clone();
+            headers.remove(header::CONTENT_LENGTH);
             *res.headers_mut() = headers;
             return res;
         }
     }
     let (br, gz) = accepted(&req.headers);
-    let body = if br && !page.br.is_empty() {
-        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
-        page.br.clone()
-    } else if gz && !page.gzip.is_empty() {
-        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        page.gzip.clone()
+    let encoding = if br && !page.bodies[Encoding::Brotli as usize].is_empty() {
+        Encoding::Brotli
+    } else if gz && !page.bodies[Encoding::Gzip as usize].is_empty() {
+        Encoding::Gzip
     } else {
-        page.identity.clone()
+        Encoding::Identity
     };
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     let body = if req.method == Method::HEAD {
         Body::empty()
     } else {
-        Body::from(body)
+        Body::from(page.bodies[encoding as usize].clone())
     };
     let mut res = Response::new(body);
     *res.status_mut() = page.status;
-    *res.headers_mut() = headers;
+    *res.headers_mut() = page.heads[encoding as usize].clone();
     res
 }
 
@@ -446,6 +493,7 @@ mod tests {
         assert_eq!(accepted(&headers("gzip")), (false, true));
         assert_eq!(accepted(&headers("br;q=0, gzip;q=0.5")), (false, true));
         assert_eq!(accepted(&headers("*")), (true, true));
+        assert_eq!(accepted(&headers("GZip, BR")), (true, true));
         assert_eq!(accepted(&headers("identity")), (false, false));
         assert_eq!(accepted(&HeaderMap::new()), (false, false));
     }
