@@ -3,26 +3,26 @@
 -- document held them: that read the full document vector (every word with its
 -- positions and weights, several KB, out of line in TOAST) for most candidates. This
 -- vector holds each word of the article once, without positions or weights, and stays
--- in the row (STORAGE MAIN), compressed with LZ4 where the server has it. Set in the
--- same statement as the column, so the rows it is computed for are stored that way.
+-- in the row (STORAGE MAIN), compressed with LZ4 where the server has it: the rows
+-- computed now by this transaction's default, later ones by the column's setting.
 DO $$
 BEGIN
-    ALTER TABLE article_search
-        ADD COLUMN words TSVECTOR GENERATED ALWAYS AS (strip(
-            to_tsvector('english', title) || to_tsvector('english', dek) ||
-            to_tsvector('english', takeaways) || to_tsvector('english', faq) ||
-            to_tsvector('english', body)
-        )) STORED,
-        ALTER COLUMN words SET STORAGE MAIN,
-        ALTER COLUMN words SET COMPRESSION lz4;
-EXCEPTION WHEN feature_not_supported OR syntax_error THEN
+    SET LOCAL default_toast_compression = 'lz4';
+EXCEPTION WHEN invalid_parameter_value OR undefined_object THEN
     RAISE NOTICE 'LZ4 compression is not available; the search words are compressed with pglz';
-    ALTER TABLE article_search
-        ADD COLUMN words TSVECTOR GENERATED ALWAYS AS (strip(
-            to_tsvector('english', title) || to_tsvector('english', dek) ||
-            to_tsvector('english', takeaways) || to_tsvector('english', faq) ||
-            to_tsvector('english', body)
-        )) STORED,
-        ALTER COLUMN words SET STORAGE MAIN;
+END
+$$;
+ALTER TABLE article_search
+    ADD COLUMN words TSVECTOR GENERATED ALWAYS AS (strip(
+        to_tsvector('english', title) || to_tsvector('english', dek) ||
+        to_tsvector('english', takeaways) || to_tsvector('english', faq) ||
+        to_tsvector('english', body)
+    )) STORED,
+    ALTER COLUMN words SET STORAGE MAIN;
+DO $$
+BEGIN
+    ALTER TABLE article_search ALTER COLUMN words SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported OR syntax_error THEN
+    NULL;
 END
 $$;
