@@ -176,6 +176,9 @@ async fn readers_see_dates_in_the_sites_time_zone() {
         .set_site_settings(&[("timezone".into(), "Pacific/Auckland".into())])
         .await
         .unwrap();
+    // Written past this instance: its next look at the content version (every 250 ms)
+    // finds the change.
+    gazette::server::page_cache::refresh(&site.cache, &site.store).await;
     let page = shown(&site.get(&format!("/articles/{slug}"), None).await.body);
     assert!(page.contains("29 November 2026"), "{page}");
     // Machines still get the instant itself.
@@ -561,6 +564,8 @@ async fn the_command_line_shows_and_sets_the_settings() {
             "{line:?} not in:\n{listing}"
         );
     }
+    // Another process's write: this instance's next look at the content version finds it.
+    gazette::server::page_cache::refresh(&site.cache, &site.store).await;
     let home = shown(&site.get("/", None).await.body);
     assert!(home.contains(r#"<html lang="en-GB""#));
     assert!(!home.contains("Powered by"));

@@ -14,6 +14,7 @@
 //! distinct URLs can't push the hot pages out.
 
 use super::db::DynStore;
+use crate::model::SiteSettings;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
@@ -24,7 +25,7 @@ use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 use std::io::Write;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 /// Default memory budget for cached pages (`GAZETTE_PAGE_CACHE_MB`).
@@ -135,6 +136,10 @@ pub struct PageCache {
     misc: Cache<String, Arc<Page>, ByBytes>,
     /// The content version entries must carry to be served.
     version: AtomicI64,
+    /// The publication's settings and the content version they were read at: every page
+    /// rendered needs them, and they change only with that version. Kept even with
+    /// caching off (their one row of a few hundred bytes).
+    settings: RwLock<Option<(i64, Arc<SiteSettings>)>>,
     pub stats: CacheStats,
     enabled: bool,
 }
@@ -159,6 +164,7 @@ impl PageCache {
                 ByBytes,
             ),
             version: AtomicI64::new(i64::MIN),
+            settings: RwLock::new(None),
             stats: CacheStats::default(),
             enabled: budget_bytes > 0,
         })
@@ -170,6 +176,28 @@ impl PageCache {
             self.pages.clear();
             self.misc.clear();
             self.stats.invalidations.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The content version this instance last read.
+    pub fn version(&self) -> i64 {
+        self.version.load(Ordering::SeqCst)
+    }
+
+    /// The settings kept for content version `version`, if that is the current one.
+    pub fn settings_at(&self, version: i64) -> Option<Arc<SiteSettings>> {
+        let kept = self.settings.read().unwrap_or_else(|e| e.into_inner());
+        kept.as_ref()
+            .filter(|(at, _)| *at == version && version == self.version())
+            .map(|(_, site)| site.clone())
+    }
+
+    /// Keeps `site`, read from the database after content version `version` was seen,
+    /// for later pages at that version (never before any version was read: a database
+    /// that couldn't be asked then can't say when they change).
+    pub fn keep_settings(&self, version: i64, site: Arc<SiteSettings>) {
+        if version != i64::MIN {
+            *self.settings.write().unwrap_or_else(|e| e.into_inner()) = Some((version, site));
         }
     }
 
@@ -250,12 +278,12 @@ pub async fn serve(
     req: Request,
     next: Next,
 ) -> Response {
-    if !cache.enabled {
-        return next.run(req).await;
-    }
-    let Some(share) = share_of(&req) else {
+    // With caching off, writes still move this instance's content version at once (the
+    // publication's settings are kept per version).
+    let share = if cache.enabled { share_of(&req) } else { None };
+    let Some(share) = share else {
         let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-        if matches!(*req.method(), Method::GET | Method::HEAD) {
+        if cache.enabled && matches!(*req.method(), Method::GET | Method::HEAD) {
             cache.stats.bypasses.fetch_add(1, Ordering::Relaxed);
         }
         let res = next.run(req).await;

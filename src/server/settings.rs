@@ -291,8 +291,9 @@ pub async fn current(state: &AppState) -> Result<Arc<SiteSettings>, AppError> {
     }
 }
 
-/// Middleware: reads the settings once for each page, feed or sitemap rendered (the page
-/// cache sits outside, so a cached page costs nothing), and the page's language when it
+/// Middleware: gives each page, feed or sitemap rendered the settings (read once per
+/// content version: see [`super::page_cache::PageCache::settings_at`]; the page cache
+/// sits outside, so a cached page costs nothing), and the page's language when it
 /// isn't the site's (an article's own; English for the staff pages). When the database
 /// can't be read the page renders as it can (usually its error page) and is marked
 /// `no-store`, so a page under the default name is never cached.
@@ -312,12 +313,22 @@ pub async fn provide(State(state): State<AppState>, mut req: Request, next: Next
         .strip_prefix("/articles/")
         .filter(|s| !s.is_empty() && !s.contains('/'))
         .map(str::to_string);
-    let (site, fresh) = match load(&state.store).await {
-        Ok(site) => (site, true),
-        Err(e) => {
-            tracing::warn!(error = %e, "publication settings unavailable; rendering without them");
-            (SiteSettings::default(), false)
-        }
+    // Read before the settings, so settings read after a change are never kept under
+    // the version before it.
+    let version = state.cache.version();
+    let (site, fresh) = match state.cache.settings_at(version) {
+        Some(site) => (site, true),
+        None => match load(&state.store).await {
+            Ok(site) => {
+                let site = Arc::new(site);
+                state.cache.keep_settings(version, site.clone());
+                (site, true)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "publication settings unavailable; rendering without them");
+                (Arc::new(SiteSettings::default()), false)
+            }
+        },
     };
     let language = match slug {
         Some(slug) => state.store.article_language(&slug).await.ok().flatten(),
@@ -328,7 +339,7 @@ pub async fn provide(State(state): State<AppState>, mut req: Request, next: Next
     if let Some(language) = language {
         req.extensions_mut().insert(PageLanguage(language));
     }
-    req.extensions_mut().insert(CurrentSite(Arc::new(site)));
+    req.extensions_mut().insert(CurrentSite(site));
     let mut res = next.run(req).await;
     if !fresh {
         // Rendered without the publication's settings: never cached, here or by anyone.

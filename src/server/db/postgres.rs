@@ -18,6 +18,10 @@ type Backend = PgStore;
 /// The most matches search ranks (see `search_rows`).
 const SEARCH_WINDOW: i64 = 300;
 
+/// PostgreSQL joins a subquery to each row before it (`LATERAL`): related articles are
+/// ranked from the article's own tags in one statement.
+const LATERAL_JOINS: bool = true;
+
 /// The share of documents the search words are expected to match together (the product
 /// of each word's share among the column statistics' most common words; NULL without
 /// statistics), from which search walks articles newest first without counting.

@@ -15,6 +15,9 @@ use std::time::Duration;
 /// Matching articles, newest first, that search ranks (see `search_rows`).
 const SEARCH_WINDOW: i64 = 300;
 
+/// SQLite has no lateral joins: related articles need the tag ids first.
+const LATERAL_JOINS: bool = false;
+
 /// Search's ranking, best first, as FTS5 column filters: every word in the headline;
 /// every word in the headline, dek or takeaways; every word anywhere (headline, dek,
 /// body, takeaways, FAQ). Newest first within a tier.

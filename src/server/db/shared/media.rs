@@ -336,7 +336,7 @@ struct CardImageRow {
     media: MediaRow,
 }
 
-/// Gives reader cards their lead image, bylines and tags: three queries for the whole
+/// Gives reader cards their lead image, bylines and tags: two queries for the whole
 /// list, whatever its length.
 pub(super) async fn fill_cards(
     pool: &sqlx::Pool<super::Db>,
@@ -354,20 +354,23 @@ pub(super) async fn fill_cards(
     )))
     .fetch_all(pool)
     .await?;
-    let authors: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT aa.article_id, u.slug, u.name FROM article_authors aa \
-         JOIN users u ON u.id = aa.user_id WHERE aa.article_id IN ({ids}) \
-         ORDER BY aa.article_id, aa.position"
-    )))
-    .fetch_all(pool)
-    .await?;
-    let tags: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT at.article_id, t.slug, t.name FROM article_tags at \
+    // Bylines (kind 0) and tags (kind 1) in one statement.
+    let names: Vec<(i64, i64, i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT aa.article_id, CAST(0 AS BIGINT) AS kind, aa.position AS pos, u.slug, u.name \
+         FROM article_authors aa JOIN users u ON u.id = aa.user_id \
+         WHERE aa.article_id IN ({ids}) \
+         UNION ALL SELECT at.article_id, 1, at.position, t.slug, t.name FROM article_tags at \
          JOIN tags t ON t.id = at.tag_id WHERE at.article_id IN ({ids}) \
-         ORDER BY at.article_id, at.position"
+         ORDER BY article_id, kind, pos"
     )))
     .fetch_all(pool)
     .await?;
+    let of = |card: i64, kind: i64| {
+        names
+            .iter()
+            .filter(move |(a, k, _, _, _)| *a == card && *k == kind)
+            .map(|(_, _, _, slug, name)| (slug.clone(), name.clone()))
+    };
     for card in cards.iter_mut() {
         card.image =
             images
@@ -379,21 +382,11 @@ pub(super) async fn fill_cards(
                     caption: String::new(),
                     credit: String::new(),
                 });
-        card.authors = authors
-            .iter()
-            .filter(|(a, _, _)| *a == card.id)
-            .map(|(_, slug, name)| crate::model::Author {
-                slug: slug.clone(),
-                name: name.clone(),
-            })
+        card.authors = of(card.id, 0)
+            .map(|(slug, name)| crate::model::Author { slug, name })
             .collect();
-        card.tags = tags
-            .iter()
-            .filter(|(a, _, _)| *a == card.id)
-            .map(|(_, slug, name)| crate::model::Tag {
-                slug: slug.clone(),
-                name: name.clone(),
-            })
+        card.tags = of(card.id, 1)
+            .map(|(slug, name)| crate::model::Tag { slug, name })
             .collect();
     }
     Ok(())

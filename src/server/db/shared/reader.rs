@@ -9,7 +9,7 @@ use crate::model::{
     Article, ArticleSummary, AuthorProfile, Correction, CorrectionEntry, SearchHit, Tag,
 };
 use crate::server::db::common::{
-    highlight, id_list, CorrectionRow, Listing, SlugFilter, SlugNameRow, SummaryRow, MANY_MATCHES,
+    highlight, CorrectionRow, Listing, SlugFilter, SlugNameRow, SummaryRow, MANY_MATCHES,
     SUMMARY_SELECT,
 };
 
@@ -128,53 +128,57 @@ impl ReaderStore for Backend {
     /// candidates: a section tag can hold a tenth of a big site, and counting shared tags
     /// over all of it took a third of a second at 100,000 articles. The candidates come
     /// from the tag rows' publication-time index alone (migration 0018), one range per
-    /// tag in one statement, ranked by the database.
+    /// tag, ranked by the database and read with their summaries in the same statement.
+    /// PostgreSQL finds the article's tags in that statement too (a lateral join); SQLite
+    /// has no lateral joins, so it asks for the tag ids first and writes one range each.
     async fn related_published(&self, id: i64, limit: i64) -> Result<Vec<ArticleSummary>> {
-        let tags: Vec<(i64,)> =
-            sqlx::query_as("SELECT tag_id FROM article_tags WHERE article_id = $1")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-        if tags.is_empty() || limit <= 0 {
+        if limit <= 0 {
             return Ok(Vec::new());
         }
-        // The tag ids are integers the database just gave us, so they are written inline.
-        let ranges: Vec<String> = tags
-            .iter()
-            .map(|(tag,)| {
-                format!(
-                    "SELECT * FROM (SELECT article_id, published_at FROM article_tags \
-                     WHERE tag_id = {tag} AND published_at IS NOT NULL AND article_id <> $1 \
-                     ORDER BY published_at DESC, article_id DESC LIMIT $2) t{tag}"
-                )
-            })
-            .collect();
+        const RANGE: &str = "SELECT article_id, published_at FROM article_tags x \
+             WHERE x.tag_id = {tag} AND x.published_at IS NOT NULL AND x.article_id <> $1 \
+             ORDER BY x.published_at DESC, x.article_id DESC LIMIT $2";
+        let candidates = if super::LATERAL_JOINS {
+            format!(
+                "SELECT c.article_id, c.published_at FROM article_tags me CROSS JOIN LATERAL \
+                 ({}) c WHERE me.article_id = $1",
+                RANGE.replace("{tag}", "me.tag_id")
+            )
+        } else {
+            let tags: Vec<(i64,)> =
+                sqlx::query_as("SELECT tag_id FROM article_tags WHERE article_id = $1")
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?;
+            if tags.is_empty() {
+                return Ok(Vec::new());
+            }
+            // The tag ids are integers the database just gave us, so they are written inline.
+            tags.iter()
+                .map(|(tag,)| {
+                    let range = RANGE.replace("{tag}", &tag.to_string());
+                    format!("SELECT * FROM ({range}) t{tag}")
+                })
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ")
+        };
         let sql = format!(
-            "SELECT article_id FROM ({}) c GROUP BY article_id \
-             ORDER BY COUNT(*) DESC, MAX(published_at) DESC, article_id DESC LIMIT $3",
-            ranges.join(" UNION ALL ")
+            "{SUMMARY_SELECT} JOIN (SELECT article_id, COUNT(*) AS shared, \
+             MAX(published_at) AS latest FROM ({candidates}) c GROUP BY article_id \
+             ORDER BY shared DESC, latest DESC, article_id DESC LIMIT $3) r \
+             ON r.article_id = a.id ORDER BY r.shared DESC, r.latest DESC, a.id DESC"
         );
-        let ranked: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .bind(RELATED_PER_TAG)
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        if ranked.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids = id_list(ranked.iter().map(|(id,)| *id));
-        let sql = format!("{SUMMARY_SELECT} WHERE a.id IN ({ids})");
-        let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await?;
-        let mut found: Vec<ArticleSummary> = rows
+        Ok(rows
             .into_iter()
             .map(ArticleSummary::from)
             .filter(|a| a.status == crate::model::ArticleStatus::Published)
-            .collect();
-        found.sort_by_key(|a| ranked.iter().position(|(id,)| *id == a.id));
-        Ok(found)
+            .collect())
     }
 
     async fn neighbours(
