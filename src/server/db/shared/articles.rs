@@ -398,9 +398,11 @@ const BYLINE: i64 = 3;
 const CORRECTION: i64 = 4;
 
 /// Every part of the articles in `list` (takeaways, FAQ, tags, bylines, corrections) in
-/// one statement, each kind's columns in the same four text slots and a time, ordered by
-/// article, kind and place: an article page is one round trip for all its parts, not
-/// five. The empty strings and the typed NULL keep each slot one type on PostgreSQL.
+/// one statement, each kind's columns in the same four text slots and a time: an article
+/// page is one round trip for all its parts, not five. The empty strings and the typed
+/// NULL keep each slot one type on PostgreSQL. Unordered: sorting them in the database
+/// made SQLite copy every row, FAQ answers and all, into a temporary tree (0.53 instead
+/// of 0.27 ms for a feed's twenty articles), so [`with_parts`] sorts them.
 fn parts_sql(list: &str) -> String {
     format!(
         "SELECT article_id, CAST({TAKEAWAY} AS BIGINT) AS kind, position AS pos, text AS a, \
@@ -417,8 +419,7 @@ fn parts_sql(list: &str) -> String {
          FROM bylines b JOIN article_bylines x ON x.byline_id = b.id \
          WHERE x.article_id IN ({list}) \
          UNION ALL SELECT article_id, {CORRECTION}, id, note, '', '', '', created_at \
-         FROM corrections WHERE article_id IN ({list}) \
-         ORDER BY article_id, kind, at, pos"
+         FROM corrections WHERE article_id IN ({list})"
     )
 }
 
@@ -427,6 +428,7 @@ fn parts_sql(list: &str) -> String {
 struct PartRow {
     article_id: i64,
     kind: i64,
+    pos: i64,
     a: String,
     b: String,
     c: String,
@@ -441,9 +443,11 @@ async fn with_parts(conn: &mut Conn, mut rows: Vec<ArticleRow>) -> Result<Vec<Ar
         return Ok(Vec::new());
     }
     let list = id_list(rows.iter().map(|r| r.id));
-    let parts: Vec<PartRow> = sqlx::query_as(AssertSqlSafe(parts_sql(&list)))
+    let mut parts: Vec<PartRow> = sqlx::query_as(AssertSqlSafe(parts_sql(&list)))
         .fetch_all(&mut *conn)
         .await?;
+    // By article, kind, then place (corrections: time, then id).
+    parts.sort_unstable_by_key(|p| (p.article_id, p.kind, p.at, p.pos));
     let (mut takeaways, mut faq, mut tags, mut authors, mut corrections) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for p in parts {
