@@ -53,8 +53,13 @@ impl FromRef<AppState> for DynStore {
     }
 }
 
-/// Searches that may run at once on one instance (of the eight pooled connections).
-pub const HEAVY_PERMITS: usize = 2;
+/// Searches that may run at once on one instance: one per core and one more, so no core
+/// sits idle while a search waits on the database (with one per core, a quarter of the
+/// CPU was idle under a stream of searches), and at most four, so most of the eight
+/// pooled connections stay free for every other page.
+pub fn heavy_permits() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| (n.get() + 1).clamp(2, 4))
+}
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, store: DynStore, config: Config) -> Self {
@@ -75,7 +80,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             assets: Arc::new(assets),
-            heavy: Arc::new(tokio::sync::Semaphore::new(HEAVY_PERMITS)),
+            heavy: Arc::new(tokio::sync::Semaphore::new(heavy_permits())),
             media: Arc::new(super::media::MediaState::default()),
             metrics,
         }))
