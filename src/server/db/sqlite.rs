@@ -59,13 +59,6 @@ pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
 }
 
-/// The ids of a `group_concat` of ids, in its order (none for no rows).
-fn id_list_of(ids: Option<&str>) -> Vec<i64> {
-    ids.map_or_else(Vec::new, |ids| {
-        ids.split(',').filter_map(|id| id.parse().ok()).collect()
-    })
-}
-
 /// Whether a migration failed because another process was applying the same one.
 fn lost_migration_race(e: &sqlx::migrate::MigrateError) -> bool {
     use sqlx::migrate::MigrateError;
@@ -219,58 +212,38 @@ impl SqliteStore {
     async fn search_rows(&self, terms: &[String], limit: i64) -> super::Result<Vec<SearchRow>> {
         let pool = &self.pool;
         let query = Self::search_words(terms);
-        let (oldest,): (Option<i64>,) = sqlx::query_as(
-            "SELECT MIN(id) FROM (SELECT rowid AS id FROM article_search \
-             WHERE article_search MATCH $1 ORDER BY rowid DESC LIMIT $2)",
-        )
-        .bind(&query)
-        .bind(SEARCH_WINDOW)
-        .fetch_one(pool)
-        .await?;
-        let Some(oldest) = oldest else {
-            return Ok(Vec::new());
-        };
         // The index holds drafts too. Finding hits first and asking about status
         // afterwards saves reading a whole article row (past its text, on overflow
         // pages) per candidate: twice the rows needed are found, and only when drafts
         // crowd out the published ones is each candidate checked while finding.
-        let asked = limit * 2;
-        let (full, mut ids) = Self::tiered_hits(pool, &query, oldest, asked, false).await?;
-        if (ids.len() as i64) < limit && full {
-            (_, ids) = Self::tiered_hits(pool, &query, oldest, limit, true).await?;
+        let (rows, full) = Self::ranked_hits(pool, &query, limit * 2, limit, false).await?;
+        if (rows.len() as i64) < limit && full {
+            return Ok(Self::ranked_hits(pool, &query, limit, limit, true).await?.0);
         }
-        ids.truncate(usize::try_from(limit).unwrap_or(0));
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        // Only the rows shown come back with their text.
-        let sql = format!(
-            "SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, \
-             a.version, s.dek AS search_dek, s.body AS search_body, \
-             s.takeaways AS search_takeaways, s.faq AS search_faq \
-             FROM articles a NOT INDEXED CROSS JOIN article_search s ON s.rowid = a.id \
-             WHERE a.id IN ({})",
-            super::common::id_list(ids.iter().copied())
-        );
-        let mut rows: Vec<SearchRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .fetch_all(pool)
-            .await?;
-        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.summary.id));
         Ok(rows)
     }
 
-    /// Up to `asked` matches of `query` from rowid `oldest` on, in each tier: whether
-    /// any tier had more, and the published ones among them in rank order. With
-    /// `checked`, only published articles are found; CROSS JOIN then keeps SQLite
-    /// reading the index's matches and looking each article up (left to choose, it
-    /// walked every published article and asked the index about each).
-    async fn tiered_hits(
+    /// The best `limit` published matches of `query`, with their text, from up to `asked`
+    /// candidates found in the tiers among the newest [`SEARCH_WINDOW`] matches; and
+    /// whether any tier had more candidates than that (or nothing was found, when that
+    /// can't be told). With `checked`, only published articles are candidates; CROSS JOIN
+    /// then keeps SQLite reading the index's matches and looking each article up (left
+    /// to choose, it walked every published article and asked the index about each).
+    ///
+    /// One statement: the driver hands each statement and its rows between threads, a
+    /// wake-up each, and six small statements cost more in hand-overs than in finding.
+    /// The window and the tiers are worked out once each (MATERIALIZED); only the
+    /// candidates kept have their status read (NOT INDEXED: given the status, SQLite
+    /// walked every published article through its index, 12 ms at 100,000), and only
+    /// the hits shown have their text read.
+    async fn ranked_hits(
         pool: &SqlitePool,
         query: &str,
-        oldest: i64,
         asked: i64,
+        limit: i64,
         checked: bool,
-    ) -> super::Result<(bool, Vec<i64>)> {
+    ) -> super::Result<(Vec<SearchRow>, bool)> {
+        use sqlx::{FromRow, Row};
         let (join, check) = if checked {
             (
                 "CROSS JOIN articles p ON p.id = article_search.rowid",
@@ -279,52 +252,56 @@ impl SqliteStore {
         } else {
             ("", "")
         };
-        // Each answer is one row of ids: the driver hands rows over from its worker
-        // thread one at a time, a wake-up each, which cost more than finding them.
+        let tier = |param: usize| {
+            format!(
+                "AS MATERIALIZED (SELECT article_search.rowid AS id FROM article_search {join} \
+                 WHERE article_search MATCH ${param} \
+                 AND article_search.rowid >= (SELECT oldest FROM w) {check} \
+                 ORDER BY article_search.rowid DESC LIMIT $5)"
+            )
+        };
         let sql = format!(
-            "SELECT group_concat(rowid, ',' ORDER BY rowid DESC) FROM \
-             (SELECT article_search.rowid FROM article_search {join} \
-              WHERE article_search MATCH $1 AND article_search.rowid >= $2 {check} \
-              ORDER BY article_search.rowid DESC LIMIT $3)"
+            "WITH w(oldest) AS MATERIALIZED (SELECT MIN(id) FROM (SELECT rowid AS id \
+             FROM article_search WHERE article_search MATCH $1 \
+             ORDER BY rowid DESC LIMIT {SEARCH_WINDOW})), \
+             t0 {}, t1 {}, t2 {}, \
+             c AS MATERIALIZED (SELECT id, MIN(tier) AS tier FROM (SELECT id, 0 AS tier FROM t0 \
+               UNION ALL SELECT id, 1 FROM t1 UNION ALL SELECT id, 2 FROM t2) \
+               GROUP BY id ORDER BY MIN(tier), id DESC LIMIT $5), \
+             h AS MATERIALIZED (SELECT a.id, c.tier, a.published_at FROM c \
+               CROSS JOIN articles a NOT INDEXED ON a.id = c.id WHERE a.status = 'published' \
+               ORDER BY c.tier, a.published_at DESC, a.id DESC LIMIT $6) \
+             SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, \
+             a.version, s.dek AS search_dek, s.body AS search_body, \
+             s.takeaways AS search_takeaways, s.faq AS search_faq, \
+             (SELECT COUNT(*) FROM t0) = $5 OR (SELECT COUNT(*) FROM t1) = $5 \
+             OR (SELECT COUNT(*) FROM t2) = $5 AS full \
+             FROM h CROSS JOIN articles a NOT INDEXED ON a.id = h.id \
+             CROSS JOIN article_search s ON s.rowid = a.id \
+             ORDER BY h.tier, h.published_at DESC, h.id DESC",
+            tier(2),
+            tier(3),
+            tier(4)
         );
-        let mut tiers: Vec<(i64, usize)> = Vec::new();
-        let mut full = false;
-        for (tier, columns) in SEARCH_TIERS.iter().enumerate() {
-            if tiers.len() as i64 >= asked {
-                break;
-            }
-            let (found,): (Option<String>,) = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(format!("{columns}({query})"))
-                .bind(oldest)
-                .bind(asked)
-                .fetch_one(pool)
-                .await?;
-            let found = id_list_of(found.as_deref());
-            full |= found.len() as i64 == asked;
-            for id in found {
-                if !tiers.iter().any(|(seen, _)| *seen == id) {
-                    tiers.push((id, tier));
-                }
-            }
-        }
-        tiers.truncate(usize::try_from(asked).unwrap_or(0));
-        if tiers.is_empty() {
-            return Ok((false, Vec::new()));
-        }
-        // NOT INDEXED keeps SQLite looking the ids up: given the status, it walked every
-        // published article through the status index (12 ms at 100,000).
-        let sql = format!(
-            "SELECT group_concat(id, ',' ORDER BY published_at DESC, id DESC) \
-             FROM articles NOT INDEXED WHERE id IN ({}) AND status = 'published'",
-            super::common::id_list(tiers.iter().map(|(id, _)| *id))
-        );
-        let (published,): (Option<String>,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .fetch_one(pool)
+        let [first, second, third] = SEARCH_TIERS.map(|columns| format!("{columns}({query})"));
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(query)
+            .bind(first)
+            .bind(second)
+            .bind(third)
+            .bind(asked)
+            .bind(limit)
+            .fetch_all(pool)
             .await?;
-        // Newest first already; a stable sort puts them in their tiers.
-        let mut published = id_list_of(published.as_deref());
-        published.sort_by_key(|id| tiers.iter().find(|(seen, _)| seen == id).map(|(_, t)| *t));
-        Ok((full, published))
+        let full = match rows.first() {
+            Some(row) => row.try_get::<bool, _>("full")?,
+            None => true,
+        };
+        let hits = rows
+            .iter()
+            .map(SearchRow::from_row)
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok((hits, full))
     }
 
     /// Closes the pool.
