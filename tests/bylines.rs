@@ -96,6 +96,25 @@ async fn an_imported_writer_and_wire_service_are_both_credited_everywhere() {
     assert!(feed.body.contains("A. Writer") && feed.body.contains("Wire Service"));
 }
 
+/// The cards of the home and tag pages credit the same people as the article: staff and
+/// byline-only authors, in the article's order.
+#[tokio::test]
+async fn reader_cards_credit_byline_only_authors_too() {
+    let site = Site::new().await;
+    let writer = staff(&site, "A. Writer", "writer@example.com").await;
+    import_text(&site, STORY).await;
+    for path in ["/", "/tags/shipping"] {
+        let page = site.get(path, None).await;
+        assert_eq!(page.status, 200, "{path}");
+        let staff_link = format!(r#"href="/authors/{}""#, writer.slug);
+        let at_writer = page.body.find(&staff_link);
+        let at_wire = page.body.find(r#"href="/authors/wire-service""#);
+        assert!(at_writer.is_some(), "{path}: no card credits A. Writer");
+        assert!(at_wire.is_some(), "{path}: no card credits Wire Service");
+        assert!(at_writer < at_wire, "{path}: credited out of order");
+    }
+}
+
 #[tokio::test]
 async fn staff_are_matched_by_email_and_byline_only_authors_are_reused() {
     let site = Site::new().await;

@@ -354,11 +354,15 @@ pub(super) async fn fill_cards(
     )))
     .fetch_all(pool)
     .await?;
-    // Bylines (kind 0) and tags (kind 1) in one statement.
+    // Bylines (kind 0: staff and byline-only authors, whose positions count together)
+    // and tags (kind 1) in one statement.
     let names: Vec<(i64, i64, i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT aa.article_id, CAST(0 AS BIGINT) AS kind, aa.position AS pos, u.slug, u.name \
          FROM article_authors aa JOIN users u ON u.id = aa.user_id \
          WHERE aa.article_id IN ({ids}) \
+         UNION ALL SELECT ab.article_id, 0, ab.position, b.slug, b.name \
+         FROM article_bylines ab JOIN bylines b ON b.id = ab.byline_id \
+         WHERE ab.article_id IN ({ids}) \
          UNION ALL SELECT at.article_id, 1, at.position, t.slug, t.name FROM article_tags at \
          JOIN tags t ON t.id = at.tag_id WHERE at.article_id IN ({ids}) \
          ORDER BY article_id, kind, pos"
