@@ -526,15 +526,12 @@ async fn migrating_waits_for_a_migration_in_progress_past_the_statement_time_lim
     // its locks until done; the 10-second limit on each statement is for requests, and
     // an instance starting meanwhile must wait, not fail.
     let db = TestDb::migrated().await;
-    let (server, name) = db
-        .postgres()
-        .cloned()
-        .expect("this test needs TEST_DATABASE_URL naming a PostgreSQL server");
+    assert!(
+        db.postgres().is_some(),
+        "this test needs TEST_DATABASE_URL naming a PostgreSQL server"
+    );
     use sqlx::Connection;
-    let base = server.rsplit_once('/').map(|(b, _)| b).unwrap();
-    let mut other = sqlx::PgConnection::connect(&format!("{base}/{name}"))
-        .await
-        .unwrap();
+    let mut other = sqlx::PgConnection::connect(&db.url).await.unwrap();
     let mut migrating = other.begin().await.unwrap();
     sqlx::query("LOCK TABLE _sqlx_migrations IN ACCESS EXCLUSIVE MODE")
         .execute(&mut *migrating)
