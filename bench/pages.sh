@@ -26,6 +26,7 @@ tag=$(curl -fs "$base$article" | grep -o 'href="/tags/[^"]*"' | head -1 | cut -d
 author=$(curl -fs "$base$article" | grep -o 'href="/authors/[^"]*"' | head -1 | cut -d'"' -f2 || true)
 word=$(curl -fs "$base$article" | grep -o '<h1>[^<]*' | head -1 | sed 's/<h1>//' | awk '{print tolower($1)}')
 pages=("/" "/?page=50" "$article" "$tag" "$tag?page=5" "/search?q=$word" "/search?q=$word+harbour"
+  "/search?q=$word+harbour&page=10"
   "/feed.xml" "$tag/feed.xml" "/sitemap.xml" "/news-sitemap.xml" "/corrections" "/robots.txt")
 [ -n "$author" ] && pages+=("$author")
 printf '%-70s %10s %9s %9s %7s\n' page "req/s" "p50 ms" "p99 ms" errors

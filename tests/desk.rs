@@ -399,13 +399,32 @@ async fn filters_matching_over_a_thousand_articles_still_page_through_every_matc
         );
         assert_eq!(numbers[0], total as u32 - 1, "{listing}");
     }
-    let hits = article_links(&site.get("/search?q=lighthouse", None).await.body);
-    assert_eq!(
-        hits.len(),
-        gazette::api::public::SEARCH_RESULTS as usize,
-        "{hits:?}"
-    );
-    assert!(hits.iter().all(|s| number(s).is_some()), "{hits:?}");
+    // Search pages through the newest matches it ranks, following each page's link to
+    // the next, ten at a time, newest first and nothing twice; no page lies past them.
+    let per_page = gazette::api::public::SEARCH_PAGE_SIZE as usize;
+    let ranked = gazette::server::db::SEARCH_WINDOW as usize;
+    let mut numbers = Vec::new();
+    let mut next = Some("/search?q=lighthouse".to_string());
+    let mut pages = 0;
+    while let Some(url) = next.take() {
+        let page = site.get(&url, None).await;
+        assert_eq!(page.status, 200, "{url}");
+        let hits = article_links(&page.body);
+        assert_eq!(hits.len(), per_page, "{url}: {hits:?}");
+        numbers.extend(hits.iter().map(|s| number(s).unwrap()));
+        pages += 1;
+        next = page
+            .body
+            .split("<a rel=\"next\" href=\"")
+            .nth(1)
+            .map(|rest| rest.split('"').next().unwrap().replace("&amp;", "&"));
+    }
+    assert_eq!(pages, ranked / per_page);
+    assert_eq!(numbers.len(), ranked);
+    assert!(numbers.windows(2).all(|w| w[0] > w[1]), "{numbers:?}");
+    assert_eq!(numbers[0], total as u32 - 1);
+    let past = format!("/search?q=lighthouse&page={}", ranked / per_page + 1);
+    assert_eq!(site.get(&past, None).await.status, 404);
 }
 
 /// The desk first checks search words on the newest few hundred rows only (enough for a

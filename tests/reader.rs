@@ -279,6 +279,97 @@ async fn search_ranks_headline_matches_first_then_deks_then_the_rest_newest_firs
 }
 
 #[tokio::test]
+async fn search_results_come_ten_to_a_page_with_links_both_ways() {
+    let site = Site::new().await;
+    let editor = site.user(Role::Editor).await;
+    for n in 0..13 {
+        site.article(&format!("Quokka sighting {n}"))
+            .by(&editor)
+            .published()
+            .await;
+    }
+    let titles = |body: &str| -> Vec<String> {
+        body.split("<h2><a href=\"/articles/")
+            .skip(1)
+            .map(|part| {
+                part.split('>')
+                    .nth(1)
+                    .unwrap()
+                    .split('<')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    // The words come back in the links as one query value, whatever they hold.
+    let first = site.get("/search?q=quokka+%26+sighting", None).await;
+    assert_eq!(first.status, 200);
+    assert!(
+        first
+            .body
+            .contains("Results 1–10 for “quokka &amp; sighting”"),
+        "{}",
+        first.body
+    );
+    let first_titles = titles(&first.body);
+    assert_eq!(first_titles.len(), 10, "{first_titles:?}");
+    assert_eq!(first_titles[0], "Quokka sighting 12", "newest first");
+    assert!(first.body.contains(
+        r#"<a rel="next" href="/search?q=quokka+%26+sighting&amp;page=2">More results →</a>"#
+    ));
+    assert!(!first.body.contains(r#"rel="prev""#), "{}", first.body);
+
+    let second = site.get("/search?q=quokka+%26+sighting&page=2", None).await;
+    assert_eq!(second.status, 200);
+    assert!(
+        second
+            .body
+            .contains("Results 11–13 for “quokka &amp; sighting”"),
+        "{}",
+        second.body
+    );
+    let second_titles = titles(&second.body);
+    assert_eq!(
+        second_titles,
+        [
+            "Quokka sighting 2",
+            "Quokka sighting 1",
+            "Quokka sighting 0"
+        ]
+    );
+    assert!(second
+        .body
+        .contains(r#"<a rel="prev" href="/search?q=quokka+%26+sighting">← Previous</a>"#));
+    assert!(!second.body.contains(r#"rel="next""#), "{}", second.body);
+    assert!(first_titles.iter().all(|t| !second_titles.contains(t)));
+
+    let past = site.get("/search?q=quokka&page=3", None).await;
+    assert_eq!(past.status, 200);
+    assert!(
+        past.body.contains("No more results for “quokka”."),
+        "{}",
+        past.body
+    );
+    assert!(past
+        .body
+        .contains(r#"href="/search?q=quokka">← First results</a>"#));
+    for bad in ["0", "-1", "two", "31", "99999999999999999999"] {
+        let r = site
+            .get(&format!("/search?q=quokka&page={bad}"), None)
+            .await;
+        assert_eq!(r.status, 404, "page={bad}");
+    }
+    let one = site.get("/search?q=sighting+12", None).await;
+    assert!(
+        one.body.contains("1 result for “sighting 12”"),
+        "{}",
+        one.body
+    );
+    assert!(!one.body.contains(r#"class="pager""#), "{}", one.body);
+}
+
+#[tokio::test]
 async fn hostile_search_queries_never_fail() {
     let site = site_with_articles().await;
     let long = "a".repeat(1000);

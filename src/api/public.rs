@@ -2,15 +2,15 @@
 
 use crate::error::AppError;
 use crate::model::{
-    ArticlePage, ArticleSummary, AuthorProfile, CorrectionEntry, Listing, SearchHit, Tag,
+    ArticlePage, ArticleSummary, AuthorProfile, CorrectionEntry, Listing, SearchResults, Tag,
 };
 use leptos::prelude::*;
 
 /// Articles per page on the home, tag and author pages.
 pub const PAGE_SIZE: i64 = 20;
 
-/// Search results shown.
-pub const SEARCH_RESULTS: i64 = 30;
+/// Search results per page.
+pub const SEARCH_PAGE_SIZE: i64 = 10;
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -194,17 +194,27 @@ pub async fn list_author(slug: String, page: i64) -> Result<Listing<AuthorProfil
     })
 }
 
-/// Full-text search over published articles; any query is safe, an empty one finds nothing.
+/// One page of a full-text search over published articles; any query is safe, an empty
+/// one finds nothing. Pages run through the matches search ranks (see `SEARCH_WINDOW`);
+/// any other page number doesn't exist.
 #[server(prefix = "/api", endpoint = "search_articles")]
-pub async fn search_articles(query: String) -> Result<Vec<SearchHit>, AppError> {
+pub async fn search_articles(query: String, page: i64) -> Result<SearchResults, AppError> {
     use self::ssr::*;
+    let pages = crate::server::db::SEARCH_WINDOW / SEARCH_PAGE_SIZE;
+    if !(1..=pages).contains(&page) {
+        return Err(AppError::NotFound);
+    }
     let state = expect_context::<AppState>();
     let terms = search_terms(&query);
     if terms.is_empty() {
-        return Ok(Vec::new());
+        return Ok(SearchResults {
+            hits: Vec::new(),
+            more: false,
+        });
     }
     let _permit = search_permit(&state).await?;
-    state.store.search(&terms, SEARCH_RESULTS).await
+    let offset = (page - 1) * SEARCH_PAGE_SIZE;
+    state.store.search(&terms, SEARCH_PAGE_SIZE, offset).await
 }
 
 /// The newest corrections on published articles.

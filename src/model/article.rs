@@ -284,6 +284,13 @@ pub struct SearchHit {
     pub snippet_html: String,
 }
 
+/// One page of search results, best first, and whether more follow it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    pub more: bool,
+}
+
 /// The words of sanitised HTML, not counting its tags (for reading times).
 pub fn html_words(html: &str) -> usize {
     let mut words = 0;

@@ -11,7 +11,7 @@ pub mod sqlite;
 use crate::error::AppError;
 use crate::model::{
     AiDisclosure, Article, ArticleStatus, ArticleSummary, AuthorProfile, CorrectionEntry, FaqItem,
-    RevisionInfo, Rich, SearchHit, Tag, User,
+    RevisionInfo, Rich, SearchResults, Tag, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -464,6 +464,10 @@ pub trait RevisionStore: Send + Sync {
     async fn revision(&self, id: i64, version: i64) -> Result<Option<Article>>;
 }
 
+/// How many matching articles search ranks: the newest this many (see each backend's
+/// `search_rows`); results are paged within them.
+pub const SEARCH_WINDOW: i64 = 300;
+
 /// What readers see: published articles, listings, tag and author pages, feeds and search.
 #[async_trait]
 pub trait ReaderStore: Send + Sync {
@@ -506,9 +510,10 @@ pub trait ReaderStore: Send + Sync {
         tag_slug: Option<&str>,
         limit: i64,
     ) -> Result<Vec<Article>>;
-    /// Full-text search over published articles, best match first. `terms` are plain
-    /// words (already stripped of query syntax).
-    async fn search(&self, terms: &[String], limit: i64) -> Result<Vec<SearchHit>>;
+    /// Full-text search over published articles, best match first: `limit` hits from
+    /// `offset` on, and whether more follow them. `terms` are plain words (already
+    /// stripped of query syntax).
+    async fn search(&self, terms: &[String], limit: i64, offset: i64) -> Result<SearchResults>;
 }
 
 /// The order a desk query returns: one of the desk's sorts, or the review queue.

@@ -6,6 +6,7 @@
 #![allow(clippy::duplicate_mod)]
 
 use super::common::SearchRow;
+use super::SEARCH_WINDOW;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
@@ -14,9 +15,6 @@ use std::time::{Duration, Instant};
 type Db = sqlx::Postgres;
 type Conn = sqlx::PgConnection;
 type Backend = PgStore;
-
-/// The most matches search ranks (see `search_rows`).
-const SEARCH_WINDOW: i64 = 300;
 
 /// PostgreSQL joins a subquery to each row before it (`LATERAL`): related articles are
 /// ranked from the article's own tags in one statement.
@@ -185,7 +183,12 @@ impl PgStore {
     /// found by walking articles newest first and checking each. Ranking all of a
     /// common word's matches read every document holding it (410 ms for 99,999 of
     /// 100,000 articles).
-    async fn search_rows(&self, terms: &[String], limit: i64) -> super::Result<Vec<SearchRow>> {
+    async fn search_rows(
+        &self,
+        terms: &[String],
+        limit: i64,
+        offset: i64,
+    ) -> super::Result<Vec<SearchRow>> {
         let words = Self::search_words(terms);
         // One statement on search's own connections (which time out after a few
         // seconds, whatever the words), once the choice to walk is known.
@@ -215,14 +218,14 @@ impl PgStore {
             )
         };
         // The query is made once (MATERIALIZED: inlined, it cost a fifth of the walk),
-        // and the limits are numbers in the text, not parameters: with them as
+        // and the limits and offset are numbers in the text, not parameters: with them as
         // parameters, the plan kept for the statement read the candidates in a worse
         // order, so PostgreSQL planned every search again (0.35 ms).
         let sql = format!(
             "WITH q AS MATERIALIZED (SELECT plainto_tsquery('english', $1) AS q), \
              candidates AS MATERIALIZED ({candidates}), \
              hits AS (SELECT id, published_at, tier FROM candidates \
-               ORDER BY tier, published_at DESC, id DESC LIMIT {limit}) \
+               ORDER BY tier, published_at DESC, id DESC LIMIT {limit} OFFSET {offset}) \
              SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, a.version, \
              s.dek AS search_dek, s.body AS search_body, s.takeaways AS search_takeaways, \
              s.faq AS search_faq \

@@ -6,14 +6,24 @@
 #![allow(clippy::duplicate_mod)]
 
 use super::common::SearchRow;
+use super::SEARCH_WINDOW;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::str::FromStr;
 use std::time::Duration;
 
-/// Matching articles, newest first, that search ranks (see `search_rows`).
-const SEARCH_WINDOW: i64 = 300;
+/// What one pass of a search asks for (see `ranked_hits`).
+#[derive(Clone, Copy)]
+struct Page {
+    /// Candidates found per tier, and in all.
+    asked: i64,
+    /// Hits returned, after the first `offset`.
+    limit: i64,
+    offset: i64,
+    /// Whether candidates are checked to be published while they are found.
+    checked: bool,
+}
 
 /// SQLite has no lateral joins: related articles need the tag ids first.
 const LATERAL_JOINS: bool = false;
@@ -209,26 +219,44 @@ impl SqliteStore {
     /// seconds at 100,000 articles, and even within the window `bm25()` read the whole
     /// index entry of every word for its statistics (2–3 ms a word); the rows shown
     /// come back with the text their snippets are cut from (see `snippet.rs`).
-    async fn search_rows(&self, terms: &[String], limit: i64) -> super::Result<Vec<SearchRow>> {
+    async fn search_rows(
+        &self,
+        terms: &[String],
+        limit: i64,
+        offset: i64,
+    ) -> super::Result<Vec<SearchRow>> {
         let pool = &self.pool;
         let query = Self::search_words(terms);
         // The index holds drafts too. Finding hits first and asking about status
         // afterwards saves reading a whole article row (past its text, on overflow
-        // pages) per candidate: twice the rows needed are found, and only when drafts
-        // crowd out the published ones is each candidate checked while finding.
-        let (rows, full) = Self::ranked_hits(pool, &query, limit * 2, limit, false).await?;
+        // pages) per candidate: twice the rows needed up to the page's end are found,
+        // and only when drafts crowd out the published ones is each candidate checked
+        // while finding.
+        let page = Page {
+            asked: (offset + limit) * 2,
+            limit,
+            offset,
+            checked: false,
+        };
+        let (rows, full) = Self::ranked_hits(pool, &query, page).await?;
         if (rows.len() as i64) < limit && full {
-            return Ok(Self::ranked_hits(pool, &query, limit, limit, true).await?.0);
+            let page = Page {
+                asked: offset + limit,
+                checked: true,
+                ..page
+            };
+            return Ok(Self::ranked_hits(pool, &query, page).await?.0);
         }
         Ok(rows)
     }
 
-    /// The best `limit` published matches of `query`, with their text, from up to `asked`
-    /// candidates found in the tiers among the newest [`SEARCH_WINDOW`] matches; and
-    /// whether any tier had more candidates than that (or nothing was found, when that
-    /// can't be told). With `checked`, only published articles are candidates; CROSS JOIN
-    /// then keeps SQLite reading the index's matches and looking each article up (left
-    /// to choose, it walked every published article and asked the index about each).
+    /// The best `page.limit` published matches of `query` after the first `page.offset`,
+    /// with their text, from up to `page.asked` candidates found in the tiers among the
+    /// newest [`SEARCH_WINDOW`] matches; and whether any tier had more candidates than
+    /// that (or nothing was found, when that can't be told). With `page.checked`, only
+    /// published articles are candidates; CROSS JOIN then keeps SQLite reading the
+    /// index's matches and looking each article up (left to choose, it walked every
+    /// published article and asked the index about each).
     ///
     /// One statement: the driver hands each statement and its rows between threads, a
     /// wake-up each, and six small statements cost more in hand-overs than in finding.
@@ -239,12 +267,10 @@ impl SqliteStore {
     async fn ranked_hits(
         pool: &SqlitePool,
         query: &str,
-        asked: i64,
-        limit: i64,
-        checked: bool,
+        page: Page,
     ) -> super::Result<(Vec<SearchRow>, bool)> {
         use sqlx::{FromRow, Row};
-        let (join, check) = if checked {
+        let (join, check) = if page.checked {
             (
                 "CROSS JOIN articles p ON p.id = article_search.rowid",
                 "AND p.status = 'published'",
@@ -270,7 +296,7 @@ impl SqliteStore {
                GROUP BY id ORDER BY MIN(tier), id DESC LIMIT $5), \
              h AS MATERIALIZED (SELECT a.id, c.tier, a.published_at FROM c \
                CROSS JOIN articles a NOT INDEXED ON a.id = c.id WHERE a.status = 'published' \
-               ORDER BY c.tier, a.published_at DESC, a.id DESC LIMIT $6) \
+               ORDER BY c.tier, a.published_at DESC, a.id DESC LIMIT $6 OFFSET $7) \
              SELECT a.id, a.slug, a.title, a.dek, a.status, a.published_at, a.updated_at, \
              a.version, s.dek AS search_dek, s.body AS search_body, \
              s.takeaways AS search_takeaways, s.faq AS search_faq, \
@@ -289,8 +315,9 @@ impl SqliteStore {
             .bind(first)
             .bind(second)
             .bind(third)
-            .bind(asked)
-            .bind(limit)
+            .bind(page.asked)
+            .bind(page.limit)
+            .bind(page.offset)
             .fetch_all(pool)
             .await?;
         let full = match rows.first() {

@@ -6,7 +6,8 @@
 use super::articles::load_many;
 use super::{Backend, Db};
 use crate::model::{
-    Article, ArticleSummary, AuthorProfile, Correction, CorrectionEntry, SearchHit, Tag,
+    Article, ArticleSummary, AuthorProfile, Correction, CorrectionEntry, SearchHit, SearchResults,
+    Tag,
 };
 use crate::server::db::common::{
     highlight, CorrectionRow, Listing, SlugFilter, SlugNameRow, SummaryRow, MANY_MATCHES,
@@ -292,18 +293,26 @@ impl ReaderStore for Backend {
         load_many(&mut conn, &ids).await
     }
 
-    async fn search(&self, terms: &[String], limit: i64) -> Result<Vec<SearchHit>> {
+    async fn search(&self, terms: &[String], limit: i64, offset: i64) -> Result<SearchResults> {
         if terms.is_empty() {
-            return Ok(Vec::new());
+            return Ok(SearchResults {
+                hits: Vec::new(),
+                more: false,
+            });
         }
-        let rows = self.search_rows(terms, limit).await?;
+        // One hit more than shown tells whether another page follows; only the hits
+        // shown get a snippet.
+        let mut rows = self.search_rows(terms, limit + 1, offset).await?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit.max(0) as usize);
         let stems = crate::server::db::snippet::Terms::new(terms);
-        Ok(rows
+        let hits = rows
             .into_iter()
             .map(|row| SearchHit {
                 snippet_html: highlight(&row.snippet(&stems)),
                 article: row.summary.into(),
             })
-            .collect())
+            .collect();
+        Ok(SearchResults { hits, more })
     }
 }
