@@ -399,6 +399,26 @@ async fn filters_matching_over_a_thousand_articles_still_page_through_every_matc
         );
         assert_eq!(numbers[0], total as u32 - 1, "{listing}");
     }
+    // Deep pages (from the 200th article on, read ids first) carry on where the page
+    // before them ends.
+    for listing in [
+        "/".to_string(),
+        "/tags/harbour".to_string(),
+        format!("/authors/{}", writer.slug),
+    ] {
+        let mut numbers = Vec::new();
+        for page in 10..=12 {
+            let links =
+                article_links(&site.get(&format!("{listing}?page={page}"), None).await.body);
+            assert_eq!(links.len(), 20, "{listing} page {page}");
+            numbers.extend(links.iter().map(|s| number(s).unwrap()));
+        }
+        assert!(
+            numbers.windows(2).all(|w| w[0] == w[1] + 1),
+            "{listing}: {numbers:?}"
+        );
+    }
+
     // Search pages through the newest matches it ranks, following each page's link to
     // the next, ten at a time, newest first and nothing twice; no page lies past them.
     let per_page = gazette::api::public::SEARCH_PAGE_SIZE as usize;

@@ -31,8 +31,13 @@ impl Backend {
             Some((filter, slug)) => self.slug_matches(filter, slug).await? > MANY_MATCHES,
             None => false,
         };
-        let sql = listing.sql(page.is_some(), walk);
-        let query = sqlx::query_as::<Db, SummaryRow>(sqlx::AssertSqlSafe(sql));
+        let sql = listing.sql(page, walk);
+        let ids_first = listing.ids_first(page);
+        // A deep page's statement holds its page numbers: made for the one request rather
+        // than kept, so pages read by crawlers don't push the common statements out of
+        // each connection's cache.
+        let query =
+            sqlx::query_as::<Db, SummaryRow>(sqlx::AssertSqlSafe(sql)).persistent(!ids_first);
         let query = match listing {
             Listing::Staff { author_id } => query.bind(author_id),
             Listing::Published => query,
@@ -41,8 +46,8 @@ impl Backend {
             Listing::Newer(at, id) | Listing::Older(at, id) => query.bind(at).bind(id),
         };
         let query = match page {
-            Some((limit, offset)) => query.bind(limit).bind(offset),
-            None => query,
+            Some((limit, offset)) if !ids_first => query.bind(limit).bind(offset),
+            _ => query,
         };
         let rows = query.fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(Into::into).collect())
@@ -193,8 +198,8 @@ impl ReaderStore for Backend {
         // cards' images and bylines: the page shows only their headlines.
         let sql = format!(
             "SELECT * FROM ({} LIMIT 1) n UNION ALL SELECT * FROM ({} LIMIT 1) o",
-            Listing::Newer(at, article.id).sql(false, false),
-            Listing::Older(at, article.id).sql(false, false)
+            Listing::Newer(at, article.id).sql(None, false),
+            Listing::Older(at, article.id).sql(None, false)
         );
         let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(at)
