@@ -398,10 +398,10 @@ impl Listing<'_> {
 
     /// The query: the listing's own parameters first, then `LIMIT` and `OFFSET` for a
     /// `page` of `(limit, offset)`, as parameters or, when its ids come first (see
-    /// [`Listing::ids_first`]), in the text. With `walk`, an author listing walks published articles newest first and
-    /// checks each one (quick when the author has many articles); otherwise it collects
-    /// the author's articles and sorts them (quick when they are few). See
-    /// [`MANY_MATCHES`].
+    /// [`Listing::ids_first`]), in the text. With `walk`, an author listing walks
+    /// published articles newest first and checks each one (quick when the author has
+    /// many articles); otherwise it collects the author's articles and sorts them (quick
+    /// when they are few). See [`MANY_MATCHES`].
     pub fn sql(&self, page: Option<(i64, i64)>, walk: bool) -> String {
         let walked = |f: SlugFilter| {
             Cow::Owned(format!(
@@ -472,9 +472,9 @@ impl Listing<'_> {
     }
 
     /// Whether `page` of this listing finds its ids first and then reads only their rows:
-    /// a reader's listing from [`IDS_FIRST_FROM`] articles in. PostgreSQL otherwise fetches the row of
-    /// every article the offset passes over (1,000 rows for page 50 of the home page:
-    /// 7.8 ms, against 0.3 ms from the index alone). The limit and offset are then
+    /// a reader's listing from [`IDS_FIRST_FROM`] articles in. PostgreSQL otherwise
+    /// fetches the row of every article the offset passes over (1,000 rows for page 50 of
+    /// the home page: 7.8 ms, against 0.3 ms from the index alone). The limit and offset are then
     /// numbers in the statement's text, which is not kept prepared (see
     /// `bare_summaries`): as parameters, PostgreSQL's plan for any page assumed a tenth
     /// of the table and read all of it (146 ms). The listing's order is the articles'
