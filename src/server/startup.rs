@@ -20,7 +20,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use sha2::Digest;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -355,14 +354,7 @@ async fn conditional_get(req: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let digest = sha2::Sha256::digest(&bytes);
-    let tag = format!(
-        "W/\"{}\"",
-        digest[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let tag = etag(&bytes);
     let Ok(value) = HeaderValue::from_str(&tag) else {
         return Response::from_parts(parts, axum::body::Body::from(bytes));
     };
@@ -377,6 +369,17 @@ async fn conditional_get(req: Request, next: Next) -> Response {
         return Response::from_parts(parts, axum::body::Body::empty());
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// A body's validator: its length and a 64-bit hash of it, with a fixed seed so that
+/// every instance of one build tags a page alike. It only tells one version of a page
+/// from another, nothing an attacker could choose matters to it, so it needs no
+/// cryptographic hash: SHA-256 took 96 µs of a 172 KB feed, foldhash 6.5 µs.
+fn etag(bytes: &[u8]) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = foldhash::quality::FixedState::with_seed(0x0067_617a_6574_7465).build_hasher();
+    hasher.write(bytes);
+    format!("W/\"{:x}-{:016x}\"", bytes.len(), hasher.finish())
 }
 
 /// Refuses state-changing requests sent from another site (CSRF): `Sec-Fetch-Site:

@@ -504,7 +504,8 @@ pub trait ReaderStore: Send + Sync {
         since: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<ArticleSummary>>;
-    /// The newest published articles in full (for feeds), optionally under one tag.
+    /// The newest published articles in full as readers see them (for feeds), optionally
+    /// under one tag: their HTML, without the Markdown sources.
     async fn latest_published_full(
         &self,
         tag_slug: Option<&str>,

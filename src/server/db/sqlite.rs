@@ -25,6 +25,20 @@ struct Page {
     checked: bool,
 }
 
+/// `column` is one of the ids bound as `$1` (see [`ids_value`]): a JSON array, read by
+/// `json_each`, so a statement about any set of articles has one text and stays
+/// prepared, rather than one statement per set of ids. (`_count` matters to PostgreSQL's
+/// plans only.)
+fn in_ids(column: &str, _count: usize) -> String {
+    format!("{column} IN (SELECT value FROM json_each($1))")
+}
+
+/// The value bound for [`in_ids`]: the ids as a JSON array.
+fn ids_value(ids: &[i64]) -> String {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("[{}]", list.join(","))
+}
+
 /// SQLite has no lateral joins: related articles need the tag ids first.
 const LATERAL_JOINS: bool = false;
 

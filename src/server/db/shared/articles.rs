@@ -8,7 +8,8 @@ use super::{Backend, Conn, Db};
 use crate::error::AppError;
 use crate::model::{Article, ArticleStatus, ArticleSummary, User};
 use crate::server::db::common::{
-    assemble, id_list, now, ArticleRow, FaqRow, KeyArg, Listing, SlugNameRow, ARTICLE_SELECT,
+    assemble, now, ArticleRow, FaqRow, KeyArg, Listing, SlugNameRow, ARTICLE_SELECT,
+    ARTICLE_SELECT_HTML,
 };
 use crate::server::db::{ArticleStore, Content, ImportItem, Result};
 use crate::server::render::html_text;
@@ -358,24 +359,38 @@ pub(super) async fn load(conn: &mut Conn, key: KeyArg<'_>) -> Result<Option<Arti
         }
     };
     let Some(row) = row else { return Ok(None) };
-    Ok(with_parts(conn, vec![row]).await?.pop())
+    Ok(with_parts(conn, vec![row], Texts::All).await?.pop())
+}
+
+/// Which of an article's texts a load brings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Texts {
+    /// The Markdown sources and their HTML.
+    All,
+    /// The HTML alone; the sources (body, analysis, FAQ answers) are left empty.
+    Html,
 }
 
 /// Loads the articles with the given ids, in that order, with all their parts: three
 /// queries at most whatever the number of articles (a feed of twenty is not 140 round trips).
 /// Ids with no article are skipped.
-pub(super) async fn load_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Article>> {
+pub(super) async fn load_many(conn: &mut Conn, ids: &[i64], texts: Texts) -> Result<Vec<Article>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    // The ids are integers, so they are written inline.
-    let list = id_list(ids.iter().copied());
-    let mut rows: Vec<ArticleRow> =
-        sqlx::query_as(AssertSqlSafe(format!("{ARTICLE_SELECT}id IN ({list})")))
-            .fetch_all(&mut *conn)
-            .await?;
+    let select = match texts {
+        Texts::All => ARTICLE_SELECT,
+        Texts::Html => ARTICLE_SELECT_HTML,
+    };
+    let mut rows: Vec<ArticleRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "{select}{}",
+        super::in_ids("id", ids.len())
+    )))
+    .bind(super::ids_value(ids))
+    .fetch_all(&mut *conn)
+    .await?;
     rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
-    with_parts(conn, rows).await
+    with_parts(conn, rows, texts).await
 }
 
 /// Takes the rows that belong to `id` off the front of `rows` (sorted by article id).
@@ -397,29 +412,35 @@ const TAG: i64 = 2;
 const BYLINE: i64 = 3;
 const CORRECTION: i64 = 4;
 
-/// Every part of the articles in `list` (takeaways, FAQ, tags, bylines, corrections) in
-/// one statement, each kind's columns in the same four text slots and a time: an article
-/// page is one round trip for all its parts, not five. The empty strings and the typed
-/// NULL keep each slot one type on PostgreSQL. Unordered: sorting them in the database
+/// Every part of the `count` articles whose ids are `$1` (takeaways, FAQ, tags, bylines,
+/// corrections) in one statement, each kind's columns in the same four text slots and a
+/// time: an article page is one round trip for all its parts, not five. The empty
+/// strings and the typed NULL keep each slot one type on PostgreSQL. Unordered: sorting them in the database
 /// made SQLite copy every row, FAQ answers and all, into a temporary tree (0.53 instead
 /// of 0.27 ms for a feed's twenty articles), so [`with_parts`] sorts them.
-fn parts_sql(list: &str) -> String {
+fn parts_sql(count: usize, texts: Texts) -> String {
+    let answer_md = match texts {
+        Texts::All => "answer_md",
+        Texts::Html => "''",
+    };
+    let of = |column| super::in_ids(column, count);
+    let (own, joined) = (of("article_id"), of("x.article_id"));
     format!(
         "SELECT article_id, CAST({TAKEAWAY} AS BIGINT) AS kind, position AS pos, text AS a, \
          '' AS b, '' AS c, '' AS d, CAST(NULL AS TIMESTAMPTZ) AS at FROM takeaways \
-         WHERE article_id IN ({list}) \
-         UNION ALL SELECT article_id, {FAQ}, position, anchor, question, answer_md, \
-         answer_html, NULL FROM faq_items WHERE article_id IN ({list}) \
+         WHERE {own} \
+         UNION ALL SELECT article_id, {FAQ}, position, anchor, question, {answer_md}, \
+         answer_html, NULL FROM faq_items WHERE {own} \
          UNION ALL SELECT x.article_id, {TAG}, x.position, t.slug, t.name, '', '', NULL \
-         FROM tags t JOIN article_tags x ON x.tag_id = t.id WHERE x.article_id IN ({list}) \
+         FROM tags t JOIN article_tags x ON x.tag_id = t.id WHERE {joined} \
          UNION ALL SELECT x.article_id, {BYLINE}, x.position, u.slug, u.name, '', '', NULL \
          FROM users u JOIN article_authors x ON x.user_id = u.id \
-         WHERE x.article_id IN ({list}) \
+         WHERE {joined} \
          UNION ALL SELECT x.article_id, {BYLINE}, x.position, b.slug, b.name, '', '', NULL \
          FROM bylines b JOIN article_bylines x ON x.byline_id = b.id \
-         WHERE x.article_id IN ({list}) \
+         WHERE {joined} \
          UNION ALL SELECT article_id, {CORRECTION}, id, note, '', '', '', created_at \
-         FROM corrections WHERE article_id IN ({list})"
+         FROM corrections WHERE {own}"
     )
 }
 
@@ -438,12 +459,17 @@ struct PartRow {
 
 /// Fetches the parts of the given article rows (takeaways, FAQ, tags, bylines,
 /// corrections in one statement, then the lead pictures) and assembles them.
-async fn with_parts(conn: &mut Conn, mut rows: Vec<ArticleRow>) -> Result<Vec<Article>> {
+async fn with_parts(
+    conn: &mut Conn,
+    mut rows: Vec<ArticleRow>,
+    texts: Texts,
+) -> Result<Vec<Article>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let list = id_list(rows.iter().map(|r| r.id));
-    let mut parts: Vec<PartRow> = sqlx::query_as(AssertSqlSafe(parts_sql(&list)))
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut parts: Vec<PartRow> = sqlx::query_as(AssertSqlSafe(parts_sql(ids.len(), texts)))
+        .bind(super::ids_value(&ids))
         .fetch_all(&mut *conn)
         .await?;
     // By article, kind, then place (corrections: time, then id).
@@ -484,7 +510,7 @@ async fn with_parts(conn: &mut Conn, mut rows: Vec<ArticleRow>) -> Result<Vec<Ar
     let lead_ids: Vec<i64> = rows.iter().filter_map(|r| r.lead_media_id).collect();
     let pictures = super::media::media_refs_in(&mut *conn, &lead_ids).await?;
 
-    let order: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let order = ids;
     rows.sort_by_key(|r| r.id);
     let mut takeaways = takeaways.into_iter().peekable();
     let mut faq = faq.into_iter().peekable();

@@ -3,7 +3,7 @@
 //! target, so memory stays bounded whatever the site's size and a failed copy leaves
 //! the target empty.
 
-use super::articles::{load_many, write_parts};
+use super::articles::{load_many, write_parts, Texts};
 use super::{Backend, Conn, Db};
 use crate::error::AppError;
 use crate::model::Article;
@@ -154,7 +154,7 @@ impl SiteReader for Reader {
                 )))
                 .fetch_all(&mut *conn)
                 .await?;
-                let articles = load_many(conn, &owners).await?;
+                let articles = load_many(conn, &owners, Texts::All).await?;
                 CopyBatch::Articles(
                     articles
                         .into_iter()

@@ -4,7 +4,7 @@
 
 use super::{Backend, Db};
 use crate::model::{ArticleStatus, Author, DeskRow, DeskSort, EditorPresence, Tag};
-use crate::server::db::common::{id_list, walk_or_collect, SlugFilter, SlugNameRow, MANY_MATCHES};
+use crate::server::db::common::{walk_or_collect, SlugFilter, SlugNameRow, MANY_MATCHES};
 use crate::server::db::{DeskOrder, DeskQuery, DeskStore, Result};
 use chrono::{DateTime, Utc};
 
@@ -284,16 +284,19 @@ impl DeskStore for Backend {
         }
         let mut bylines = std::collections::HashMap::<i64, Vec<String>>::new();
         if !rows.is_empty() {
-            let ids = id_list(rows.iter().map(|r| r.id));
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             let sql = format!(
                 "SELECT article_id, name FROM (\
                  SELECT aa.article_id, u.name, aa.position FROM article_authors aa \
-                 JOIN users u ON u.id = aa.user_id WHERE aa.article_id IN ({ids}) \
+                 JOIN users u ON u.id = aa.user_id WHERE {} \
                  UNION ALL SELECT ab.article_id, b.name, ab.position FROM article_bylines ab \
-                 JOIN bylines b ON b.id = ab.byline_id WHERE ab.article_id IN ({ids})) x \
-                 ORDER BY article_id, position"
+                 JOIN bylines b ON b.id = ab.byline_id WHERE {}) x \
+                 ORDER BY article_id, position",
+                super::in_ids("aa.article_id", ids.len()),
+                super::in_ids("ab.article_id", ids.len())
             );
             let names: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(super::ids_value(&ids))
                 .fetch_all(&self.pool)
                 .await?;
             for (id, name) in names {

@@ -4,7 +4,7 @@
 use super::Backend;
 use crate::error::AppError;
 use crate::model::{MediaItem, MediaRef, User};
-use crate::server::db::common::{id_list, now};
+use crate::server::db::common::now;
 use crate::server::db::{MediaStore, Result};
 use crate::server::media::{Processed, Variant};
 use chrono::{DateTime, Utc};
@@ -61,13 +61,15 @@ impl Backend {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let ids = id_list(rows.iter().map(|r| r.id));
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let sql = format!(
             "SELECT am.media_id, a.id, a.title FROM article_media am \
-             JOIN articles a ON a.id = am.article_id WHERE am.media_id IN ({ids}) \
-             ORDER BY a.updated_at DESC"
+             JOIN articles a ON a.id = am.article_id WHERE {} \
+             ORDER BY a.updated_at DESC",
+            super::in_ids("am.media_id", ids.len())
         );
         let uses: Vec<(i64, i64, String)> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(super::ids_value(&ids))
             .fetch_all(&self.pool)
             .await?;
         Ok(rows
@@ -320,9 +322,9 @@ pub(super) async fn media_refs_in(conn: &mut super::Conn, ids: &[i64]) -> Result
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = id_list(ids.iter().copied());
-    let sql = format!("{MEDIA_SELECT} WHERE m.id IN ({list})");
+    let sql = format!("{MEDIA_SELECT} WHERE {}", super::in_ids("m.id", ids.len()));
     let rows: Vec<MediaRow> = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(super::ids_value(ids))
         .fetch_all(&mut *conn)
         .await?;
     Ok(rows.iter().map(MediaRow::media_ref).collect())
@@ -345,13 +347,16 @@ pub(super) async fn fill_cards(
     if cards.is_empty() {
         return Ok(());
     }
-    let ids = id_list(cards.iter().map(|c| c.id));
+    let ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
+    let of_cards = |column| super::in_ids(column, ids.len());
     let images: Vec<CardImageRow> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT a.id AS article_id, a.lead_alt, m.id, m.hash, m.width, m.height, m.focus_x, \
          m.focus_y, m.alt, m.caption, m.credit, m.created_at, \
          CAST(0 AS BIGINT) AS original_bytes \
-         FROM articles a JOIN media m ON m.id = a.lead_media_id WHERE a.id IN ({ids})"
+         FROM articles a JOIN media m ON m.id = a.lead_media_id WHERE {}",
+        of_cards("a.id")
     )))
+    .bind(super::ids_value(&ids))
     .fetch_all(pool)
     .await?;
     // Bylines (kind 0: staff and byline-only authors, whose positions count together)
@@ -359,14 +364,18 @@ pub(super) async fn fill_cards(
     let names: Vec<(i64, i64, i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT aa.article_id, CAST(0 AS BIGINT) AS kind, aa.position AS pos, u.slug, u.name \
          FROM article_authors aa JOIN users u ON u.id = aa.user_id \
-         WHERE aa.article_id IN ({ids}) \
+         WHERE {} \
          UNION ALL SELECT ab.article_id, 0, ab.position, b.slug, b.name \
          FROM article_bylines ab JOIN bylines b ON b.id = ab.byline_id \
-         WHERE ab.article_id IN ({ids}) \
+         WHERE {} \
          UNION ALL SELECT at.article_id, 1, at.position, t.slug, t.name FROM article_tags at \
-         JOIN tags t ON t.id = at.tag_id WHERE at.article_id IN ({ids}) \
-         ORDER BY article_id, kind, pos"
+         JOIN tags t ON t.id = at.tag_id WHERE {} \
+         ORDER BY article_id, kind, pos",
+        of_cards("aa.article_id"),
+        of_cards("ab.article_id"),
+        of_cards("at.article_id")
     )))
+    .bind(super::ids_value(&ids))
     .fetch_all(pool)
     .await?;
     let of = |card: i64, kind: i64| {

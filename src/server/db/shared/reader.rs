@@ -3,7 +3,7 @@
 //! (the newsroom's too) runs through [`Backend::summaries`] or, where no card is shown,
 //! its card-less half.
 
-use super::articles::load_many;
+use super::articles::{load_many, Texts};
 use super::{Backend, Db};
 use crate::model::{
     Article, ArticleSummary, AuthorProfile, Correction, CorrectionEntry, SearchHit, SearchResults,
@@ -46,7 +46,7 @@ impl Backend {
             Listing::Newer(at, id) | Listing::Older(at, id) => query.bind(at).bind(id),
         };
         let query = match page {
-            Some((limit, offset)) if !ids_first => query.bind(limit).bind(offset),
+            Some((limit, offset)) if !listing.page_in_text(page) => query.bind(limit).bind(offset),
             _ => query,
         };
         let rows = query.fetch_all(&self.pool).await?;
@@ -141,14 +141,18 @@ impl ReaderStore for Backend {
         if limit <= 0 {
             return Ok(Vec::new());
         }
-        const RANGE: &str = "SELECT article_id, published_at FROM article_tags x \
-             WHERE x.tag_id = {tag} AND x.published_at IS NOT NULL AND x.article_id <> $1 \
-             ORDER BY x.published_at DESC, x.article_id DESC LIMIT $2";
+        // The limits are numbers in the text: as parameters, PostgreSQL planned the
+        // statement again for every article page (0.3–0.5 ms).
+        let range = format!(
+            "SELECT article_id, published_at FROM article_tags x \
+             WHERE x.tag_id = {{tag}} AND x.published_at IS NOT NULL AND x.article_id <> $1 \
+             ORDER BY x.published_at DESC, x.article_id DESC LIMIT {RELATED_PER_TAG}"
+        );
         let candidates = if super::LATERAL_JOINS {
             format!(
                 "SELECT c.article_id, c.published_at FROM article_tags me CROSS JOIN LATERAL \
                  ({}) c WHERE me.article_id = $1",
-                RANGE.replace("{tag}", "me.tag_id")
+                range.replace("{tag}", "me.tag_id")
             )
         } else {
             let tags: Vec<(i64,)> =
@@ -162,7 +166,7 @@ impl ReaderStore for Backend {
             // The tag ids are integers the database just gave us, so they are written inline.
             tags.iter()
                 .map(|(tag,)| {
-                    let range = RANGE.replace("{tag}", &tag.to_string());
+                    let range = range.replace("{tag}", &tag.to_string());
                     format!("SELECT * FROM ({range}) t{tag}")
                 })
                 .collect::<Vec<_>>()
@@ -171,13 +175,11 @@ impl ReaderStore for Backend {
         let sql = format!(
             "{SUMMARY_SELECT} JOIN (SELECT article_id, COUNT(*) AS shared, \
              MAX(published_at) AS latest FROM ({candidates}) c GROUP BY article_id \
-             ORDER BY shared DESC, latest DESC, article_id DESC LIMIT $3) r \
+             ORDER BY shared DESC, latest DESC, article_id DESC LIMIT {limit}) r \
              ON r.article_id = a.id ORDER BY r.shared DESC, r.latest DESC, a.id DESC"
         );
         let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(id)
-            .bind(RELATED_PER_TAG)
-            .bind(limit)
             .fetch_all(&self.pool)
             .await?;
         Ok(rows
@@ -295,7 +297,7 @@ impl ReaderStore for Backend {
         let list = self.bare_summaries(listing, Some((limit, 0))).await?;
         let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
         let mut conn = self.pool.acquire().await?;
-        load_many(&mut conn, &ids).await
+        load_many(&mut conn, &ids, Texts::Html).await
     }
 
     async fn search(&self, terms: &[String], limit: i64, offset: i64) -> Result<SearchResults> {
