@@ -29,12 +29,35 @@ pages=("/" "/?page=50" "$article" "$tag" "$tag?page=5" "/search?q=$word" "/searc
   "/search?q=$word+harbour&page=10"
   "/feed.xml" "$tag/feed.xml" "/sitemap.xml" "/news-sitemap.xml" "/corrections" "/robots.txt")
 [ -n "$author" ] && pages+=("$author")
+# Readers rarely read one article over and over: every 25th article of the first
+# sitemap file (up to 2,000 different ones), taken in turn. One address alone hides
+# what each new article costs (statements and data not yet at hand).
+curl -fs "$base/sitemaps/1.xml" | grep -o '<loc>[^<]*/articles/[^<]*</loc>' |
+  sed 's|<loc>[^<]*\(/articles/[^<]*\)</loc>|\1|' | awk 'NR % 25 == 1' >"$dir/articles"
+if [ -s "$dir/articles" ]; then
+  cat >"$dir/articles.lua" <<EOF
+local paths = {}
+for line in io.lines("$dir/articles") do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[i % #paths + 1])
+end
+EOF
+  pages+=("articles:$(wc -l <"$dir/articles")")
+fi
 printf '%-70s %10s %9s %9s %7s\n' page "req/s" "p50 ms" "p99 ms" errors
 for p in "${pages[@]}"; do
+  if [[ $p == articles:* ]]; then
+    target=(-s "$dir/articles.lua" "$base")
+    p="${p#articles:} different articles in turn"
+  else
+    target=("$base$p")
+  fi
   # A second of the same load first: the pool opens its connections and each prepares
   # the page's statements, which is start-up, not the page's cost.
-  wrk -t2 -c8 -d1s "$base$p" >/dev/null 2>&1 || true
-  wrk -t2 -c8 -d"${secs}s" --latency "$base$p" >"$dir/wrk.out" 2>&1 || true
+  wrk -t2 -c8 -d1s "${target[@]}" >/dev/null 2>&1 || true
+  wrk -t2 -c8 -d"${secs}s" --latency "${target[@]}" >"$dir/wrk.out" 2>&1 || true
   awk -v page="$p" '
     function ms(v) { if (v ~ /us$/) { sub(/us/, "", v); return v / 1000 } if (v ~ /ms$/) { sub(/ms/, "", v); return v } sub(/s/, "", v); return v * 1000 }
     /Requests\/sec/ { rps = $2 }
