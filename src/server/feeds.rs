@@ -2,6 +2,7 @@
 //! the sitemap, the Google News sitemap and robots.txt.
 
 use super::db::LanguageLink;
+use super::render::escape;
 use super::settings::CurrentSite;
 use super::state::AppState;
 use crate::error::AppError;
@@ -23,22 +24,6 @@ fn xml(body: String, content_type: &'static str) -> Response {
 fn failure(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, e.to_string()).into_response()
-}
-
-/// `s` as XML text or attribute value, in one pass.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The article as one HTML document: body, takeaways, analysis, FAQ and disclosure.

@@ -245,12 +245,12 @@ fn with_pictures<'a>(events: Vec<Event<'a>>, pictures: &Pictures) -> Vec<Event<'
     out
 }
 
-/// Escapes text for an HTML attribute or element.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// Escapes text for an HTML or XML attribute or element (`&`, `<`, `>`, `"`, `'`), in
+/// one pass.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
 }
 
 /// A picture in the article column, loaded lazily: WebP for browsers that take it, JPEG
